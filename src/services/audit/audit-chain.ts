@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto'
+
+/** The hash that precedes a workspace's first audit event. */
+export const GENESIS_HASH = '0'.repeat(64)
+
+/** The fields of an audit event that its hash covers (everything but the hash itself). */
+export interface ChainedEvent {
+  id: string
+  workspaceId: string
+  seq: number
+  at: string
+  actorId: string
+  actorKind: string
+  action: string
+  projectId: string | null
+  environmentId: string | null
+  keys: readonly string[]
+  outcome: string
+  ip: string | null
+  requestId: string | null
+  detail: Readonly<Record<string, unknown>>
+  prevHash: string
+}
+
+/** Canonical JSON: object keys sorted at every depth, so the hash does not depend on key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
+
+/** SHA-256 over the previous hash and the event's canonical form: editing any field breaks it. */
+export function hashAuditEvent(event: ChainedEvent & { hash?: string }): string {
+  const { hash: _stored, ...covered } = event
+  return createHash('sha256')
+    .update(event.prevHash)
+    .update('\n')
+    .update(canonical(covered))
+    .digest('hex')
+}
+
+export type ChainVerdict =
+  { ok: true; count: number; headHash: string } | { ok: false; seq: number; reason: string }
+
+/**
+ * Checks a workspace's events in seq order: each links to the one before, its hash matches its
+ * content, no seq is missing, and the last one is the recorded head (so a deleted tail shows).
+ */
+export function verifyAuditChain(
+  events: Iterable<ChainedEvent & { hash: string }>,
+  head: { seq: number; hash: string },
+): ChainVerdict {
+  let prev = GENESIS_HASH
+  let expectedSeq = 1
+  let count = 0
+  for (const e of events) {
+    if (e.seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: 'event missing' }
+    if (e.prevHash !== prev) return { ok: false, seq: e.seq, reason: 'link to previous broken' }
+    if (hashAuditEvent(e) !== e.hash) return { ok: false, seq: e.seq, reason: 'content edited' }
+    prev = e.hash
+    expectedSeq++
+    count++
+  }
+  if (head.seq !== count) return { ok: false, seq: count + 1, reason: 'events after this missing' }
+  if (count > 0 && head.hash !== prev) return { ok: false, seq: count, reason: 'head mismatch' }
+  return { ok: true, count, headHash: prev }
+}
