@@ -1,0 +1,69 @@
+import { z } from 'zod'
+import { TtlSchema } from './resources.ts'
+
+export const SCOPES = ['read', 'write', 'secrets:reveal', 'deploy', 'admin'] as const
+export const ScopeSchema = z.enum(SCOPES)
+
+export const CreateTokenBodySchema = z.object({
+  name: z.string().min(1).max(100),
+  ttl: TtlSchema.optional(),
+  scopes: z.array(ScopeSchema).min(1),
+  project: z.string().optional(),
+  environments: z.array(z.string()).optional(),
+  kind: z.enum(['pat', 'svc']).optional(),
+})
+
+export const CreatedTokenSchema = z.object({
+  id: z.string(),
+  token: z.string(),
+  expiresAt: z.string().nullable(),
+})
+
+export const TokenInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['pat', 'svc']),
+  scopes: z.array(ScopeSchema),
+  projectId: z.string().nullable(),
+  environmentIds: z.array(z.string()).nullable(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  createdAt: z.string(),
+  memberId: z.string().nullable(),
+})
+
+export const TokenListSchema = z.object({ tokens: z.array(TokenInfoSchema) })
+
+export const RoleSchema = z.enum(['owner', 'admin', 'developer', 'viewer'])
+
+export const MemberSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+})
+
+export const MemberListSchema = z.object({ members: z.array(MemberSchema) })
+
+export const CreateMemberBodySchema = z.object({
+  email: z.email(),
+  name: z.string().min(1).max(200).optional(),
+  role: RoleSchema.exclude(['owner']),
+})
+
+export const UpdateMemberBodySchema = z.object({
+  role: RoleSchema.exclude(['owner']).optional(),
+  disabled: z.boolean().optional(),
+})
+
+export const WhoamiSchema = z.object({
+  workspaceId: z.string(),
+  actor: z.object({ kind: z.enum(['member', 'token']), id: z.string() }),
+  memberId: z.string().nullable(),
+  role: RoleSchema.nullable(),
+  tokenId: z.string(),
+  scopes: z.array(ScopeSchema),
+})
