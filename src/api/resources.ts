@@ -1,10 +1,6 @@
 import { z } from 'zod'
 import { VARIABLE_NAME_PATTERN } from '../core/variable-name.ts'
-
-/** Slugs of projects and environments: lower-case, digits and dashes, as in a URL or hostname. */
-export const SlugSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (≤ 63)')
+import { EnvironmentParamsSchema, SlugSchema } from './common.ts'
 
 export const VariableKeySchema = z
   .string()
@@ -62,6 +58,4 @@ export const EnvironmentSchema = z.object({
 
 export const EnvironmentListSchema = z.object({ environments: z.array(EnvironmentSchema) })
 
-export const ProjectParamsSchema = z.object({ project: z.string().min(1).max(100) })
-export const EnvParamsSchema = ProjectParamsSchema.extend({ env: z.string().min(1).max(100) })
-export const KeyParamsSchema = EnvParamsSchema.extend({ key: z.string().min(1).max(256) })
+export const KeyParamsSchema = EnvironmentParamsSchema.extend({ key: z.string().min(1).max(256) })

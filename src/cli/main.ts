@@ -23,6 +23,21 @@ export async function runCli(io: CliIo): Promise<number> {
       'after',
       '\nExamples:\n  tresor server                 start the server (SQLite in ./.tresor)\n',
     )
+  // `tresor server` runs from the composition root (src/main/cli.ts) before this table is
+  // built; it is declared here so that help lists it with its flags.
+  program
+    .command('server')
+    .description('start the API server and print the URL it listens on')
+    .option('--host <host>', 'listen address (TRESOR_HOST, default 127.0.0.1)')
+    .option('--port <port>', 'listen port, 0 = any free port (TRESOR_PORT, default 7070)')
+    .option('--data-dir <dir>', 'data directory (TRESOR_DATA_DIR, default ./.tresor)')
+    .action(() => {
+      throw new CommanderError(
+        2,
+        'tresor.server',
+        'tresor server must be started by the tresor binary',
+      )
+    })
   try {
     await program.parseAsync(io.argv, { from: 'user' })
     return 0

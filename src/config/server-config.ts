@@ -1,0 +1,191 @@
+import {
+  LOG_LEVELS,
+  parseBodyLimit,
+  parseBootstrapToken,
+  parseDatabaseUrl,
+  parseDataDir,
+  parseHost,
+  parseLogLevel,
+  parsePort,
+  parseRootKey,
+  parseTrustProxy,
+  type LogLevel,
+  type Parsed,
+  type TrustProxy,
+} from './setting-parsers.ts'
+
+export type { LogLevel, TrustProxy } from './setting-parsers.ts'
+export { redactDatabaseUrl } from './setting-parsers.ts'
+
+/** Everything `tresor server` is configured with; parsed once in `main/`, then frozen. */
+export interface ServerConfig {
+  host: string
+  port: number
+  /** Absolute path of the data directory (SQLite file, root key file, owner-token file). */
+  dataDir: string
+  /** `undefined` = the embedded SQLite store in `dataDir`. */
+  databaseUrl: string | undefined
+  /** The 32-byte root key from `TRESOR_ROOT_KEY`; `undefined` = the key file in `dataDir`. */
+  rootKey: Buffer | undefined
+  bootstrapToken: string | undefined
+  logLevel: LogLevel
+  bodyLimit: number
+  trustProxy: TrustProxy
+}
+
+/** Command-line flags of `tresor server`; each wins over its environment variable. */
+export interface ServerFlags {
+  host?: string | undefined
+  port?: string | number | undefined
+  dataDir?: string | undefined
+}
+
+export interface ConfigProblem {
+  /** The environment variable or flag (`--port`) the problem is about. */
+  setting: string
+  message: string
+}
+
+export type ServerConfigResult =
+  { ok: true; config: Readonly<ServerConfig> } | { ok: false; problems: ConfigProblem[] }
+
+interface Setting<T> {
+  env: string
+  flag?: keyof ServerFlags
+  default?: string
+  secret?: true
+  description: string
+  /** JSON Schema of the text the variable holds (environment variables are strings). */
+  json: Record<string, unknown>
+  parse: (raw: string) => Parsed<T>
+}
+
+// The table of PRODUCT.md §5 plus three settings of our own (log level, body limit, proxies).
+const SETTINGS: { [K in keyof ServerConfig]: Setting<ServerConfig[K]> } = {
+  host: {
+    env: 'TRESOR_HOST',
+    flag: 'host',
+    default: '127.0.0.1',
+    description: 'Listen address',
+    json: { type: 'string' },
+    parse: parseHost,
+  },
+  port: {
+    env: 'TRESOR_PORT',
+    flag: 'port',
+    default: '7070',
+    description: 'Listen port; 0 = any free port (the chosen URL is printed)',
+    json: { type: 'string', pattern: '^[0-9]{1,5}$' },
+    parse: parsePort,
+  },
+  dataDir: {
+    env: 'TRESOR_DATA_DIR',
+    flag: 'dataDir',
+    default: './.tresor',
+    description: 'Directory of the SQLite file, the root key file and the owner-token file',
+    json: { type: 'string', minLength: 1 },
+    parse: parseDataDir,
+  },
+  databaseUrl: {
+    env: 'TRESOR_DATABASE_URL',
+    secret: true,
+    description:
+      'postgres:// URL of the shared PostgreSQL database; unset = SQLite in the data dir',
+    json: { type: 'string', pattern: '^postgres(ql)?://' },
+    parse: parseDatabaseUrl,
+  },
+  rootKey: {
+    env: 'TRESOR_ROOT_KEY',
+    secret: true,
+    description: 'Base64 of the 32-byte root key; wins over the key file in the data dir',
+    json: { type: 'string', pattern: '^\\s*[A-Za-z0-9+/_-]{43}=?\\s*$' },
+    parse: parseRootKey,
+  },
+  bootstrapToken: {
+    env: 'TRESOR_BOOTSTRAP_TOKEN',
+    secret: true,
+    description: "On first start only: the owner's first token is exactly this value",
+    json: { type: 'string', minLength: 32, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' },
+    parse: parseBootstrapToken,
+  },
+  logLevel: {
+    env: 'TRESOR_LOG_LEVEL',
+    default: 'info',
+    description: 'Log level of the JSON logs on stderr',
+    json: { type: 'string', enum: [...LOG_LEVELS] },
+    parse: parseLogLevel,
+  },
+  bodyLimit: {
+    env: 'TRESOR_BODY_LIMIT',
+    default: '1mb',
+    description: 'Largest accepted request body',
+    json: { type: 'string', pattern: '^[0-9]+\\s*([kKmM]?[bB])?$' },
+    parse: parseBodyLimit,
+  },
+  trustProxy: {
+    env: 'TRESOR_TRUST_PROXY',
+    default: 'false',
+    description:
+      'Reverse proxies whose X-Forwarded-For gives the client IP: true, false, a hop count, or IPs/CIDRs',
+    json: { type: 'string' },
+    parse: parseTrustProxy,
+  },
+}
+
+const FLAG_NAMES: Record<keyof ServerFlags, string> = {
+  host: '--host',
+  port: '--port',
+  dataDir: '--data-dir',
+}
+
+/**
+ * Reads the server settings from the environment and flags (flags win), returning the frozen
+ * config or every problem at once. No message ever quotes a secret setting's value.
+ */
+export function parseServerConfig(
+  env: Record<string, string | undefined>,
+  argv: ServerFlags,
+): ServerConfigResult {
+  const problems: ConfigProblem[] = []
+  const config: Partial<Record<keyof ServerConfig, unknown>> = {}
+  for (const [key, setting] of Object.entries(SETTINGS) as [
+    keyof ServerConfig,
+    Setting<unknown>,
+  ][]) {
+    const flagValue = setting.flag === undefined ? undefined : argv[setting.flag]
+    const envValue = env[setting.env] === '' ? undefined : env[setting.env]
+    const raw = flagValue !== undefined ? String(flagValue) : (envValue ?? setting.default)
+    if (raw === undefined) {
+      config[key] = undefined
+      continue
+    }
+    const parsed = setting.parse(raw)
+    if (parsed.ok) config[key] = parsed.value
+    else {
+      const name = flagValue !== undefined && setting.flag ? FLAG_NAMES[setting.flag] : setting.env
+      problems.push({ setting: name, message: parsed.message })
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems }
+  return { ok: true, config: Object.freeze(config as ServerConfig) }
+}
+
+function settingSchema(setting: Setting<unknown>): Record<string, unknown> {
+  return {
+    ...setting.json,
+    description: setting.description,
+    ...(setting.default !== undefined && { default: setting.default }),
+    ...(setting.flag !== undefined && { 'x-flag': FLAG_NAMES[setting.flag] }),
+    ...(setting.secret && { writeOnly: true, 'x-secret': true }),
+  }
+}
+
+/** JSON Schema (2020-12) of the environment variables `tresor server` reads. */
+export const SERVER_SETTINGS_JSON_SCHEMA: Readonly<Record<string, unknown>> = Object.freeze({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Tresor server settings (environment variables)',
+  type: 'object',
+  properties: Object.fromEntries(
+    Object.values(SETTINGS).map((s: Setting<unknown>) => [s.env, settingSchema(s)]),
+  ),
+})

@@ -1,0 +1,110 @@
+import { AppError } from './errors.ts'
+
+/** What a token may do; a token's scopes narrow what its member's role allows. */
+export const SCOPES = ['read', 'write', 'secrets:reveal', 'deploy', 'admin'] as const
+export type Scope = (typeof SCOPES)[number]
+
+/** Workspace roles, strongest first. */
+export const ROLES = ['owner', 'admin', 'developer', 'viewer'] as const
+export type Role = (typeof ROLES)[number]
+
+/** The authenticated caller of a request, as the auth hook hands it to routes. */
+export interface Actor {
+  /** `member`: a person's personal token (has a role); `token`: a service token (scopes only). */
+  kind: 'member' | 'token'
+  /** The member id for members, the token id for service tokens: who audit rows name. */
+  id: string
+  workspaceId: string
+  memberId?: string
+  role?: Role
+  scopes: readonly Scope[]
+  /** Set when the token is restricted to one project. */
+  projectId?: string
+  /** Set when the token is restricted to some environments of that project. */
+  environmentIds?: readonly string[]
+  tokenId: string
+}
+
+/** Every action is named after the scope that grants it. */
+export type Action = Scope
+
+/** What an action touches; the narrower the target, the more precise the decision. */
+export interface Target {
+  workspaceId: string
+  projectId?: string
+  environmentId?: string
+  /** Needed for `secrets:reveal`: production is special. Missing counts as production. */
+  environmentSlug?: string
+}
+
+/** `NOT_FOUND` when the target is outside what the actor may even see (no existence oracle). */
+export type Decision = 'allow' | 'FORBIDDEN' | 'NOT_FOUND'
+
+const PRODUCTION = 'production'
+
+const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
+  owner: SCOPES,
+  admin: SCOPES,
+  developer: ['read', 'write', 'deploy', 'secrets:reveal'],
+  viewer: ['read'],
+}
+
+function scopeAllows(scopes: readonly Scope[], action: Action): boolean {
+  if (scopes.includes(action) || scopes.includes('admin')) return true
+  return action === 'read' && scopes.includes('write')
+}
+
+function isProduction(target: Target | undefined): boolean {
+  return (target?.environmentSlug ?? PRODUCTION) === PRODUCTION
+}
+
+// Outside production, revealing is part of a member's everyday reading (role developer or
+// stronger); in production it needs the secrets:reveal scope granted on the token itself.
+function memberMayReveal(actor: Actor, target: Target | undefined): boolean {
+  if (actor.role === 'viewer' || actor.role === undefined) return false
+  if (!isProduction(target))
+    return scopeAllows(actor.scopes, 'read') || actor.scopes.includes('secrets:reveal')
+  if (actor.role === 'developer') return actor.scopes.includes('secrets:reveal')
+  return scopeAllows(actor.scopes, 'secrets:reveal')
+}
+
+function visibility(actor: Actor, action: Action, target: Target): Decision {
+  if (target.workspaceId !== actor.workspaceId) return 'NOT_FOUND'
+  if (actor.projectId !== undefined) {
+    if (target.projectId === undefined) return action === 'read' ? 'allow' : 'FORBIDDEN'
+    if (target.projectId !== actor.projectId) return 'NOT_FOUND'
+  }
+  if (actor.environmentIds !== undefined) {
+    if (target.environmentId === undefined) return action === 'read' ? 'allow' : 'FORBIDDEN'
+    if (!actor.environmentIds.includes(target.environmentId)) return 'NOT_FOUND'
+  }
+  return 'allow'
+}
+
+/**
+ * Decides whether `actor` may do `action` on `target` (workspace-level when omitted).
+ * Pure: routes and services turn `FORBIDDEN`/`NOT_FOUND` into errors with `assertCan`.
+ */
+export function decide(actor: Actor, action: Action, target?: Target): Decision {
+  const seen = visibility(actor, action, target ?? { workspaceId: actor.workspaceId })
+  if (seen !== 'allow') return seen
+  if (action === 'secrets:reveal' && actor.kind === 'member') {
+    return memberMayReveal(actor, target) ? 'allow' : 'FORBIDDEN'
+  }
+  if (actor.role !== undefined && !ROLE_ACTIONS[actor.role].includes(action)) return 'FORBIDDEN'
+  return scopeAllows(actor.scopes, action) ? 'allow' : 'FORBIDDEN'
+}
+
+/** True when `decide` allows the action. */
+export function can(actor: Actor, action: Action, target?: Target): boolean {
+  return decide(actor, action, target) === 'allow'
+}
+
+/** Throws `FORBIDDEN` or `NOT_FOUND` (for targets the actor may not even see) unless allowed. */
+export function assertCan(actor: Actor, action: Action, target?: Target): void {
+  const decision = decide(actor, action, target)
+  if (decision === 'NOT_FOUND') throw new AppError('NOT_FOUND', 'Not found')
+  if (decision === 'FORBIDDEN') {
+    throw new AppError('FORBIDDEN', `This token is not allowed to ${action} here`)
+  }
+}

@@ -1,0 +1,64 @@
+// Composition root of `tresor server`: parse settings once, build the parts, listen, drain on
+// SIGTERM. The only place that knows every layer; everything below gets plain options.
+import type { AddressInfo } from 'node:net'
+import { redactDatabaseUrl, type ServerConfig } from '../config/server-config.ts'
+import type { Authenticate } from '../http/auth.ts'
+import { buildServer, type RouteRegistrar, type TresorApp } from '../http/build-server.ts'
+import { createFailureLimiter } from '../http/rate-limit.ts'
+
+export interface ServerIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+}
+
+export interface RunningServer {
+  app: TresorApp
+  /** `http://HOST:PORT` with the port actually bound (the chosen one when 0 was asked). */
+  url: string
+  /** Stops accepting connections, finishes in-flight requests, then releases the store. */
+  close: () => Promise<void>
+}
+
+export const processIo: ServerIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+}
+
+function listeningUrl(host: string, address: AddressInfo | string | null): string {
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+}
+
+/**
+ * Builds the server from a parsed config, listens, and prints the one line
+ * `Tresor listening on http://HOST:PORT` on stdout.
+ */
+export async function startServer(
+  config: Readonly<ServerConfig>,
+  io: ServerIo = processIo,
+): Promise<RunningServer> {
+  // Until the store and token service exist, no token is known: every bearer token gets 401.
+  // Wiring them in: `const store = await openStore(config)`, then services, then routes below.
+  const authenticate: Authenticate = () => Promise.resolve(undefined)
+  const routes: RouteRegistrar[] = []
+  const app = buildServer({
+    version: __TRESOR_VERSION__,
+    log: { level: config.logLevel },
+    auth: { authenticate, limiter: createFailureLimiter() },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    routes,
+  })
+  await app.listen({ host: config.host, port: config.port })
+  const url = listeningUrl(config.host, app.server.address())
+  app.log.info(
+    {
+      url,
+      dataDir: config.dataDir,
+      store: config.databaseUrl === undefined ? 'sqlite' : redactDatabaseUrl(config.databaseUrl),
+    },
+    'started',
+  )
+  io.stdout(`Tresor listening on ${url}\n`)
+  return { app, url, close: () => app.close() }
+}
