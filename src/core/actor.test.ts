@@ -44,8 +44,15 @@ describe('decide', () => {
     ['developer deploys', member('developer'), 'deploy', prod, 'allow'],
     ['developer may not administer', member('developer'), 'admin', undefined, 'FORBIDDEN'],
     [
-      'developer reveals outside production with a plain read token',
+      'developer needs the reveal scope even outside production',
       member('developer', ['read', 'write', 'deploy']),
+      'secrets:reveal',
+      dev,
+      'FORBIDDEN',
+    ],
+    [
+      'developer reveals outside production with the reveal scope',
+      member('developer', ['read', 'secrets:reveal']),
       'secrets:reveal',
       dev,
       'allow',

@@ -58,13 +58,13 @@ function isProduction(target: Target | undefined): boolean {
   return (target?.environmentSlug ?? PRODUCTION) === PRODUCTION
 }
 
-// Outside production, revealing is part of a member's everyday reading (role developer or
-// stronger); in production it needs the secrets:reveal scope granted on the token itself.
+// Revealing always needs the secrets:reveal scope on the token (PRODUCT.md §2.3). A developer's
+// token must carry it by name for production; elsewhere the admin scope implies it as well.
 function memberMayReveal(actor: Actor, target: Target | undefined): boolean {
   if (actor.role === 'viewer' || actor.role === undefined) return false
-  if (!isProduction(target))
-    return scopeAllows(actor.scopes, 'read') || actor.scopes.includes('secrets:reveal')
-  if (actor.role === 'developer') return actor.scopes.includes('secrets:reveal')
+  if (actor.role === 'developer' && isProduction(target)) {
+    return actor.scopes.includes('secrets:reveal')
+  }
   return scopeAllows(actor.scopes, 'secrets:reveal')
 }
 

@@ -9,9 +9,16 @@ describe('variable names', () => {
     ['', 'key is empty'],
     ['1ABC', 'key must start with a letter or underscore'],
     ['-A', 'key must start with a letter or underscore'],
-    ['A B', 'key contains a space; allowed are letters, digits, _ . -'],
-    ['A=B', "key contains '='; allowed are letters, digits, _ . -"],
-    ['A\u0000', 'key contains control character U+0000; allowed are letters, digits, _ . -'],
+    ['A B', 'key contains whitespace at position 2; allowed are letters, digits, _ . -'],
+    [
+      'A=B',
+      'key contains a punctuation character at position 2; allowed are letters, digits, _ . -',
+    ],
+    [
+      'A\u0000',
+      'key contains a control character at position 2; allowed are letters, digits, _ . -',
+    ],
+    ['Aé', 'key contains a non-ASCII character at position 2; allowed are letters, digits, _ . -'],
     ['A'.repeat(257), 'key is longer than 256 characters'],
   ])('rejects %j with a reason', (key, reason) => {
     expect(explainInvalidName(key)).toBe(reason)

@@ -11,7 +11,8 @@ export function explainInvalidName(key: string): string | undefined {
     return `key is longer than ${MAX_VARIABLE_NAME_LENGTH} characters`
   if (!/^[A-Za-z_]/.test(key)) return 'key must start with a letter or underscore'
   const bad = /[^A-Za-z0-9_.-]/.exec(key)
-  if (bad) return `key contains ${describeChar(bad[0])}; allowed are letters, digits, _ . -`
+  if (bad)
+    return `key contains ${describeChar(bad[0])} at position ${bad.index + 1}; allowed are letters, digits, _ . -`
   return undefined
 }
 
@@ -20,10 +21,12 @@ export function isValidName(key: string): boolean {
   return explainInvalidName(key) === undefined
 }
 
+// Names the kind of character, never the character itself: a mis-split multi-line secret can
+// reach this check as a "key", and an error message must not carry any of its text.
 function describeChar(ch: string): string {
-  if (ch === ' ') return 'a space'
+  if (ch === ' ' || ch === '\t') return 'whitespace'
   const code = ch.codePointAt(0) ?? 0
-  if (code < 0x20 || code === 0x7f)
-    return `control character U+${code.toString(16).padStart(4, '0')}`
-  return `'${ch}'`
+  if (code < 0x20 || code === 0x7f) return 'a control character'
+  if (code > 0x7f) return 'a non-ASCII character'
+  return 'a punctuation character'
 }
