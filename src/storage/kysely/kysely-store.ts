@@ -1,0 +1,138 @@
+import type { Kysely } from 'kysely'
+import { AppError } from '../../core/errors.ts'
+import type { Store, StoreReads, StoreTx } from '../store.ts'
+import { auditEventReads, auditEventRepo } from './audit-repo.ts'
+import { dataKeyReads, dataKeyRepo } from './data-key-repo.ts'
+import type { EngineSpec } from './engine.ts'
+import { environmentReads, environmentRepo } from './environment-repo.ts'
+import { memberReads, memberRepo } from './member-repo.ts'
+import { migrate, readVersion } from './migrate.ts'
+import { projectReads, projectRepo } from './project-repo.ts'
+import { releaseReads, releaseRepo } from './release-repo.ts'
+import { revisionReads, revisionRepo } from './revision-repo.ts'
+import type { Database } from './schema.ts'
+import { secretRequestReads, secretRequestRepo } from './secret-request-repo.ts'
+import { tokenReads, tokenRepo } from './token-repo.ts'
+import { workspaceReads, workspaceRepo } from './workspace-repo.ts'
+
+/**
+ * Migrates `db` and returns the Store over it. `db` must come from a dialect in
+ * `src/storage/dialects/` (which translates engine errors); the store owns it from here on.
+ */
+export async function createKyselyStore(db: Kysely<Database>, engine: EngineSpec): Promise<Store> {
+  let schemaVersion: number
+  try {
+    schemaVersion = await migrate(db, engine)
+  } catch (err) {
+    await db.destroy()
+    throw err
+  }
+  let closed = false
+  const ifOpen = () => {
+    if (closed) throw new AppError('UNAVAILABLE', 'the store is closed')
+  }
+  return {
+    engine: engine.name,
+    ...guardAll(readsOver(db, engine), ifOpen),
+    async transaction(fn) {
+      ifOpen()
+      return db.transaction().execute(async (trx) => {
+        const state = { active: true }
+        try {
+          return await fn(txOver(trx, engine, state))
+        } finally {
+          state.active = false
+        }
+      })
+    },
+    async health() {
+      ifOpen()
+      return {
+        engine: engine.name,
+        schemaVersion: Math.max(schemaVersion, await readVersion(db)),
+        settings: await engine.settings(db),
+      }
+    },
+    async close() {
+      closed = true
+      await db.destroy()
+    },
+  }
+}
+
+function readsOver(db: Kysely<Database>, engine: EngineSpec): StoreReads {
+  return {
+    workspaces: workspaceReads(db, engine),
+    dataKeys: dataKeyReads(db, engine),
+    members: memberReads(db, engine),
+    projects: projectReads(db, engine),
+    environments: environmentReads(db, engine),
+    revisions: revisionReads(db, engine),
+    releases: releaseReads(db, engine),
+    tokens: tokenReads(db, engine),
+    auditEvents: auditEventReads(db, engine),
+    secretRequests: secretRequestReads(db, engine),
+  }
+}
+
+/**
+ * The repos of one transaction, each built on first use (most transactions touch two or three).
+ * Reaching for a repo after the callback returned is refused: the connection is no longer ours.
+ */
+function txOver(trx: Kysely<Database>, engine: EngineSpec, state: { active: boolean }): StoreTx {
+  const made: Partial<StoreTx> = {}
+  const get = <K extends keyof StoreTx>(key: K, make: () => StoreTx[K]): StoreTx[K] => {
+    if (!state.active) throw new AppError('INTERNAL', 'the transaction is over: do not keep `tx`')
+    return (made[key] ??= make())
+  }
+  return {
+    get workspaces() {
+      return get('workspaces', () => workspaceRepo(trx, engine))
+    },
+    get dataKeys() {
+      return get('dataKeys', () => dataKeyRepo(trx, engine))
+    },
+    get members() {
+      return get('members', () => memberRepo(trx, engine))
+    },
+    get projects() {
+      return get('projects', () => projectRepo(trx, engine))
+    },
+    get environments() {
+      return get('environments', () => environmentRepo(trx, engine))
+    },
+    get revisions() {
+      return get('revisions', () => revisionRepo(trx, engine))
+    },
+    get releases() {
+      return get('releases', () => releaseRepo(trx, engine))
+    },
+    get tokens() {
+      return get('tokens', () => tokenRepo(trx, engine))
+    },
+    get auditEvents() {
+      return get('auditEvents', () => auditEventRepo(trx, engine))
+    },
+    get secretRequests() {
+      return get('secretRequests', () => secretRequestRepo(trx, engine))
+    },
+  }
+}
+
+type AnyFn = (...args: unknown[]) => Promise<unknown>
+
+/** Runs `guard` before every method of every repo in `repos` (built once per store). */
+function guardAll<T extends StoreReads>(repos: T, guard: () => void): T {
+  const out: Record<string, Record<string, AnyFn>> = {}
+  for (const [name, repo] of Object.entries(repos) as [string, Record<string, AnyFn>][]) {
+    const wrapped: Record<string, AnyFn> = {}
+    for (const [method, fn] of Object.entries(repo)) {
+      wrapped[method] = async (...args) => {
+        guard()
+        return fn(...args)
+      }
+    }
+    out[name] = wrapped
+  }
+  return out as unknown as T
+}

@@ -1,0 +1,14 @@
+import { documentsMigration } from './0001-documents.ts'
+import { environmentsMigration } from './0002-environments.ts'
+import { accessMigration } from './0003-access.ts'
+import type { Migration } from './migration.ts'
+
+/** Every migration in order; versions are 1, 2, 3 … without gaps and never renumbered. */
+export const MIGRATIONS: readonly Migration[] = [
+  documentsMigration,
+  environmentsMigration,
+  accessMigration,
+]
+
+/** The schema version this code writes. */
+export const LATEST_VERSION = MIGRATIONS.length

@@ -1,0 +1,44 @@
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely'
+import type { EngineSpec } from './engine.ts'
+import type { Database } from './schema.ts'
+
+// Building and compiling a Kysely query costs ~7 µs of CPU; the hot statements (the write path,
+// the latest-revision read, the token lookup) have a fixed shape, so they are compiled once per
+// engine with placeholder values and then run with each call's parameters.
+
+/** Stands for argument `key` while a statement is compiled; never reaches the database. */
+class Slot {
+  constructor(readonly key: string) {}
+}
+
+/** Runs a prepared statement on `db` (the store or a transaction) with `args`. */
+export type Prepared<A extends object, R> = (
+  db: Kysely<Database>,
+  engine: EngineSpec,
+  args: A,
+) => Promise<QueryResult<R>>
+
+/**
+ * Prepares a statement of fixed shape. `build` receives placeholder arguments typed as the real
+ * ones; it must pass them to Kysely only as values (never branch on them or transform them), and
+ * every call must pass the same keys.
+ * @example const byId = prepared((db, _e, a: { id: string }) => db.selectFrom('tokens').selectAll().where('id', '=', a.id))
+ */
+export function prepared<A extends object, R>(
+  build: (db: Kysely<Database>, engine: EngineSpec, args: A) => Compilable<R>,
+): Prepared<A, R> {
+  const compiled = new WeakMap<EngineSpec, { query: CompiledQuery<R>; slots: unknown[] }>()
+  return (db, engine, args) => {
+    let entry = compiled.get(engine)
+    if (!entry) {
+      const placeholders = Object.fromEntries(Object.keys(args).map((k) => [k, new Slot(k)]))
+      const query = build(db, engine, placeholders as unknown as A).compile()
+      entry = { query, slots: [...query.parameters] }
+      compiled.set(engine, entry)
+    }
+    const parameters = entry.slots.map((p) =>
+      p instanceof Slot ? (args as Record<string, unknown>)[p.key] : p,
+    )
+    return db.executeQuery<R>({ ...entry.query, parameters })
+  }
+}

@@ -1,0 +1,133 @@
+import type { Kysely } from 'kysely'
+import type {
+  DocumentScope,
+  KeyIndexEntry,
+  RevisionMeta,
+  RevisionReads,
+  RevisionRepo,
+  RevisionRow,
+} from '../store.ts'
+import { bytes, json, pageSize } from './codec.ts'
+import { advanceHead } from './document-head.ts'
+import type { EngineSpec } from './engine.ts'
+import { prepared } from './prepared.ts'
+import type { Database, RevisionsTable } from './schema.ts'
+
+const META_COLUMNS = [
+  'id',
+  'workspace_id',
+  'project_id',
+  'environment_id',
+  'scope_id',
+  'number',
+  'author_id',
+  'created_at',
+  'message',
+  'changed_keys',
+  'key_index',
+  'key_id',
+] as const
+
+function toMeta(r: Omit<RevisionsTable, 'sealed'>): RevisionMeta {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    projectId: r.project_id,
+    environmentId: r.environment_id,
+    number: r.number,
+    authorId: r.author_id,
+    createdAt: r.created_at,
+    message: r.message,
+    changedKeys: json<string[]>(r.changed_keys),
+    keyIndex: json<KeyIndexEntry[]>(r.key_index),
+    keyId: r.key_id,
+  }
+}
+
+function toRow(r: RevisionsTable): RevisionRow {
+  return { ...toMeta(r), sealed: r.sealed }
+}
+
+interface ScopeArgs {
+  scopeId: string
+  workspaceId: string
+  projectId: string
+}
+
+function inScope(db: Kysely<Database>, a: ScopeArgs) {
+  return db
+    .selectFrom('revisions')
+    .where('scope_id', '=', a.scopeId)
+    .where('workspace_id', '=', a.workspaceId)
+    .where('project_id', '=', a.projectId)
+}
+
+const scopeArgs = (s: DocumentScope): ScopeArgs => ({
+  scopeId: s.environmentId ?? s.projectId,
+  workspaceId: s.workspaceId,
+  projectId: s.projectId,
+})
+
+const latestQuery = prepared((db, _e, a: ScopeArgs) =>
+  inScope(db, a).selectAll().orderBy('number', 'desc').limit(1),
+)
+const numberQuery = prepared((db, _e, a: ScopeArgs & { number: number }) =>
+  inScope(db, a).selectAll().where('number', '=', a.number),
+)
+const insertQuery = prepared((db, _e, r: RevisionsTable) => db.insertInto('revisions').values(r))
+
+/** Revision reads over `db`; the latest revision of a document is the hot read path. */
+export function revisionReads(db: Kysely<Database>, engine: EngineSpec): RevisionReads {
+  return {
+    async latest(scope) {
+      const r = (await latestQuery(db, engine, scopeArgs(scope))).rows[0]
+      return r && toRow(r)
+    },
+    async get(scope, number) {
+      const r = (await numberQuery(db, engine, { ...scopeArgs(scope), number })).rows[0]
+      return r && toRow(r)
+    },
+    async getById(workspaceId, id) {
+      const r = await db
+        .selectFrom('revisions')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .executeTakeFirst()
+      return r && toRow(r)
+    },
+    async list(scope, page) {
+      let q = inScope(db, scopeArgs(scope)).select(META_COLUMNS)
+      if (page?.beforeNumber !== undefined) q = q.where('number', '<', page.beforeNumber)
+      const rows = await q.orderBy('number', 'desc').limit(pageSize(page?.limit)).execute()
+      return rows.map(toMeta)
+    },
+  }
+}
+
+/** Revision reads and the one write, `append`, inside transaction `db`. */
+export function revisionRepo(db: Kysely<Database>, engine: EngineSpec): RevisionRepo {
+  return {
+    ...revisionReads(db, engine),
+    async append(row) {
+      await advanceHead(db, engine, row)
+      const r: RevisionsTable = {
+        id: row.id,
+        workspace_id: row.workspaceId,
+        project_id: row.projectId,
+        environment_id: row.environmentId,
+        scope_id: row.environmentId ?? row.projectId,
+        number: row.number,
+        author_id: row.authorId,
+        created_at: row.createdAt,
+        message: row.message,
+        changed_keys: JSON.stringify(row.changedKeys),
+        key_index: JSON.stringify(row.keyIndex),
+        sealed: bytes(row.sealed),
+        key_id: row.keyId,
+      }
+      await insertQuery(db, engine, r)
+      return toRow(r)
+    },
+  }
+}

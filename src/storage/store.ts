@@ -1,0 +1,440 @@
+// The storage port: row types, repos and the Store that services program against. One file on
+// purpose (past the usual ~150 lines): the import rules let services import exactly this file.
+// Every failure is an AppError from src/core/errors.ts: CONFLICT (unique key, stale head),
+// NOT_FOUND (missing row or missing referenced row), UNAVAILABLE (engine down, disk full, busy),
+// SCHEMA_TOO_NEW (database written by a newer Tresor), INTERNAL (anything else).
+
+export type Engine = 'sqlite' | 'postgres'
+
+/** ISO-8601 UTC time as `Date.prototype.toISOString()` writes it; sorts as text. */
+export type Timestamp = string
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue }
+
+// ---- rows -----------------------------------------------------------------------------------
+
+export interface WorkspaceRow {
+  id: string
+  name: string
+  createdAt: Timestamp
+  /** Sequence number of the last audit event (0 = none yet). */
+  auditSeq: number
+  /** Hash of the last audit event, null before the first one. */
+  auditHash: string | null
+}
+export type NewWorkspace = Omit<WorkspaceRow, 'auditSeq' | 'auditHash'>
+
+/** The audit chain's append point: the next event gets `seq + 1` and `prevHash = hash`. */
+export interface AuditHead {
+  seq: number
+  hash: string | null
+}
+
+export type DataKeyState = 'current' | 'retired'
+export interface DataKeyRow {
+  /** The versioned key id that sealed blobs name in their header (`dk_…:v1`). */
+  id: string
+  workspaceId: string
+  version: number
+  /** The data key wrapped (encrypted) by the root key `rootKeyId`; never the raw key. */
+  wrappedKey: Buffer
+  rootKeyId: string
+  state: DataKeyState
+  createdAt: Timestamp
+}
+export type NewDataKey = DataKeyRow
+
+export type MemberRole = 'owner' | 'admin' | 'developer' | 'viewer'
+export interface MemberRow {
+  id: string
+  workspaceId: string
+  /** Stored as given: callers normalise (lower-case) before create and lookup. */
+  email: string
+  name: string
+  role: MemberRole
+  disabled: boolean
+  createdAt: Timestamp
+}
+export type NewMember = MemberRow
+export interface MemberPatch {
+  name?: string
+  role?: MemberRole
+  disabled?: boolean
+}
+
+export interface ProjectRow {
+  id: string
+  workspaceId: string
+  slug: string
+  name: string
+  requiredKeys: string[]
+  /** Number of the shared document's latest revision (0 = empty). */
+  headRevision: number
+  createdAt: Timestamp
+  deletedAt: Timestamp | null
+}
+export type NewProject = Omit<ProjectRow, 'headRevision' | 'deletedAt'>
+export interface ProjectPatch {
+  name?: string
+  requiredKeys?: string[]
+}
+
+export interface EnvironmentRow {
+  id: string
+  workspaceId: string
+  projectId: string
+  slug: string
+  parentId: string | null
+  /** Preview TTL: a sweeper deletes the environment after this time. */
+  expiresAt: Timestamp | null
+  autoDeploy: boolean
+  requiredKeys: string[]
+  /** Number of the document's latest revision (0 = empty). */
+  headRevision: number
+  currentReleaseId: string | null
+  createdAt: Timestamp
+}
+export type NewEnvironment = Omit<EnvironmentRow, 'headRevision' | 'currentReleaseId'>
+export interface EnvironmentPatch {
+  autoDeploy?: boolean
+  requiredKeys?: string[]
+  expiresAt?: Timestamp | null
+}
+
+/** Which document: an environment's (`environmentId` set) or the project's shared one (null). */
+export interface DocumentScope {
+  workspaceId: string
+  projectId: string
+  environmentId: string | null
+}
+
+export type KeyKind = 'config' | 'secret'
+export interface KeyIndexEntry {
+  key: string
+  kind: KeyKind
+  /** When and by whom (member or token id) the key's value or kind last changed. */
+  updatedAt?: string
+  updatedBy?: string
+}
+
+export interface RevisionRow {
+  id: string
+  workspaceId: string
+  projectId: string
+  environmentId: string | null
+  /** 1, 2, 3 … per document, without gaps. */
+  number: number
+  /** Member or token id. */
+  authorId: string
+  createdAt: Timestamp
+  message: string | null
+  /** Names only, never values. */
+  changedKeys: string[]
+  /** Names and kinds in document order, never values. */
+  keyIndex: KeyIndexEntry[]
+  /** The whole document as one ciphertext: the only column that holds values. Blob columns are
+   * Buffers because both drivers return Buffers and the crypto layer's `Sealed` is one. */
+  sealed: Buffer
+  /** Data key that sealed it. */
+  keyId: string
+}
+export type NewRevision = RevisionRow
+export type RevisionMeta = Omit<RevisionRow, 'sealed'>
+
+export type ReleaseStatus = 'pending' | 'active' | 'superseded' | 'failed'
+export interface ReleaseRow {
+  id: string
+  workspaceId: string
+  projectId: string
+  environmentId: string
+  /** 1, 2, 3 … per environment. */
+  number: number
+  envRevision: number
+  projectRevision: number
+  /** Non-secret metadata only (PORT, APP_ENV, TRESOR_*…). */
+  systemVars: Record<string, string>
+  deployId: string
+  authorId: string
+  status: ReleaseStatus
+  /** The resolved environment sealed as one ciphertext, when the release keeps a snapshot. */
+  sealed: Buffer | null
+  keyId: string | null
+  createdAt: Timestamp
+}
+export type NewRelease = ReleaseRow
+export type ReleaseMeta = Omit<ReleaseRow, 'sealed'>
+
+export type TokenKind = 'pat' | 'svc'
+export type TokenScope = 'read' | 'write' | 'secrets:reveal' | 'deploy' | 'admin'
+export interface TokenRow {
+  id: string
+  workspaceId: string
+  memberId: string | null
+  kind: TokenKind
+  name: string
+  /** HMAC of the token; the token itself is never stored. */
+  tokenHash: Buffer
+  scopes: TokenScope[]
+  projectId: string | null
+  /** null = every environment of `projectId` (or of the workspace). */
+  environmentIds: string[] | null
+  expiresAt: Timestamp | null
+  revokedAt: Timestamp | null
+  lastUsedAt: Timestamp | null
+  createdAt: Timestamp
+}
+export type NewToken = Omit<TokenRow, 'revokedAt' | 'lastUsedAt'>
+
+export type ActorKind = 'member' | 'token' | 'system'
+export type AuditOutcome = 'success' | 'denied' | 'error'
+export interface AuditEventRow {
+  id: string
+  workspaceId: string
+  /** 1, 2, 3 … per workspace, without gaps. */
+  seq: number
+  at: Timestamp
+  actorId: string
+  actorKind: ActorKind
+  action: string
+  projectId: string | null
+  environmentId: string | null
+  /** Key names only. */
+  keys: string[]
+  outcome: AuditOutcome
+  ip: string | null
+  requestId: string | null
+  /** Never a value. */
+  detail: { [k: string]: JsonValue }
+  prevHash: string | null
+  hash: string
+}
+export type NewAuditEvent = AuditEventRow
+export interface AuditQuery {
+  afterSeq?: number
+  beforeSeq?: number
+  since?: Timestamp
+  until?: Timestamp
+  projectId?: string
+  environmentId?: string
+  /** Default 100, at most 1000. */
+  limit?: number
+  /** Default 'desc' (newest first); 'asc' for chain verification and streaming. */
+  order?: 'asc' | 'desc'
+}
+
+export interface SecretRequestRow {
+  id: string
+  workspaceId: string
+  projectId: string
+  environmentId: string
+  key: string
+  description: string | null
+  tokenHash: Buffer
+  createdBy: string
+  expiresAt: Timestamp
+  fulfilledAt: Timestamp | null
+  createdAt: Timestamp
+}
+export type NewSecretRequest = Omit<SecretRequestRow, 'fulfilledAt'>
+
+export interface Page {
+  /** Default 100, at most 1000. */
+  limit?: number
+  /** Only rows numbered below this (for paging newest-first lists). */
+  beforeNumber?: number
+}
+
+// ---- repos: reads (anywhere) and writes (inside a transaction only) --------------------------
+
+export interface WorkspaceReads {
+  get(id: string): Promise<WorkspaceRow | undefined>
+  list(): Promise<WorkspaceRow[]>
+  count(): Promise<number>
+}
+export interface WorkspaceRepo extends WorkspaceReads {
+  create(row: NewWorkspace): Promise<WorkspaceRow>
+  rename(id: string, name: string): Promise<WorkspaceRow>
+  /** Locks the workspace row until commit and returns the audit head (NOT_FOUND if none). */
+  lockAuditHead(id: string): Promise<AuditHead>
+}
+
+export interface DataKeyReads {
+  /** Key `keyId` only if it belongs to `workspaceId` (the keyring's lookup). */
+  loadWrappedKey(workspaceId: string, keyId: string): Promise<DataKeyRow | undefined>
+  loadCurrentKeyId(workspaceId: string): Promise<string | undefined>
+  /** Oldest version first. */
+  list(workspaceId: string): Promise<DataKeyRow[]>
+  listByRootKey(rootKeyId: string): Promise<DataKeyRow[]>
+}
+export interface DataKeyRepo extends DataKeyReads {
+  /** CONFLICT when the workspace already has a current key or this version. */
+  create(row: NewDataKey): Promise<DataKeyRow>
+  retire(workspaceId: string, id: string): Promise<void>
+  rewrap(id: string, wrappedKey: Uint8Array, rootKeyId: string): Promise<void>
+}
+
+export interface MemberReads {
+  get(workspaceId: string, id: string): Promise<MemberRow | undefined>
+  getByEmail(workspaceId: string, email: string): Promise<MemberRow | undefined>
+  list(workspaceId: string): Promise<MemberRow[]>
+}
+export interface MemberRepo extends MemberReads {
+  create(row: NewMember): Promise<MemberRow>
+  update(workspaceId: string, id: string, patch: MemberPatch): Promise<MemberRow>
+}
+
+export interface ProjectReads {
+  /** Live projects only unless `includeDeleted`. */
+  get(
+    workspaceId: string,
+    id: string,
+    opts?: { includeDeleted?: boolean },
+  ): Promise<ProjectRow | undefined>
+  getBySlug(workspaceId: string, slug: string): Promise<ProjectRow | undefined>
+  list(workspaceId: string): Promise<ProjectRow[]>
+}
+export interface ProjectRepo extends ProjectReads {
+  create(row: NewProject): Promise<ProjectRow>
+  update(workspaceId: string, id: string, patch: ProjectPatch): Promise<ProjectRow>
+  softDelete(workspaceId: string, id: string, at: Timestamp): Promise<void>
+  /** Locks the row until commit (serialises shared-document writers); NOT_FOUND if none. */
+  lockForUpdate(workspaceId: string, id: string): Promise<ProjectRow>
+}
+
+export interface EnvironmentReads {
+  get(workspaceId: string, id: string): Promise<EnvironmentRow | undefined>
+  getBySlug(
+    workspaceId: string,
+    projectId: string,
+    slug: string,
+  ): Promise<EnvironmentRow | undefined>
+  list(workspaceId: string, projectId: string): Promise<EnvironmentRow[]>
+  /** Every workspace's environments whose `expiresAt` is at or before `at`. */
+  listExpired(at: Timestamp, limit?: number): Promise<EnvironmentRow[]>
+}
+export interface EnvironmentRepo extends EnvironmentReads {
+  create(row: NewEnvironment): Promise<EnvironmentRow>
+  update(workspaceId: string, id: string, patch: EnvironmentPatch): Promise<EnvironmentRow>
+  /** NOT_FOUND unless `releaseId` is a release of this environment. */
+  setCurrentRelease(workspaceId: string, id: string, releaseId: string): Promise<void>
+  /** Deletes the environment with its revisions, releases and secret requests. */
+  delete(workspaceId: string, id: string): Promise<void>
+  /** Locks the row until commit (serialises document writers); NOT_FOUND if none. */
+  lockForUpdate(workspaceId: string, id: string): Promise<EnvironmentRow>
+}
+
+export interface RevisionReads {
+  latest(scope: DocumentScope): Promise<RevisionRow | undefined>
+  get(scope: DocumentScope, number: number): Promise<RevisionRow | undefined>
+  getById(workspaceId: string, id: string): Promise<RevisionRow | undefined>
+  /** Newest first, without the sealed blob. */
+  list(scope: DocumentScope, page?: Page): Promise<RevisionMeta[]>
+}
+export interface RevisionRepo extends RevisionReads {
+  /**
+   * Appends revision `row.number` and advances the document's head to it. CONFLICT unless
+   * `row.number` is exactly head + 1. There is no update or delete: revisions are immutable.
+   */
+  append(row: NewRevision): Promise<RevisionRow>
+}
+
+export interface ReleaseReads {
+  get(workspaceId: string, id: string): Promise<ReleaseRow | undefined>
+  getByNumber(
+    workspaceId: string,
+    environmentId: string,
+    number: number,
+  ): Promise<ReleaseRow | undefined>
+  latest(workspaceId: string, environmentId: string): Promise<ReleaseRow | undefined>
+  /** Newest first, without the sealed snapshot. */
+  list(workspaceId: string, environmentId: string, page?: Page): Promise<ReleaseMeta[]>
+}
+export interface ReleaseRepo extends ReleaseReads {
+  /** CONFLICT when the environment already has a release with this number. */
+  create(row: NewRelease): Promise<ReleaseRow>
+  setStatus(workspaceId: string, id: string, status: ReleaseStatus): Promise<void>
+}
+
+export interface TokenReads {
+  /** The authentication lookup (any workspace). */
+  getByHash(tokenHash: Uint8Array): Promise<TokenRow | undefined>
+  get(workspaceId: string, id: string): Promise<TokenRow | undefined>
+  list(workspaceId: string, filter?: { memberId?: string; projectId?: string }): Promise<TokenRow[]>
+}
+export interface TokenRepo extends TokenReads {
+  create(row: NewToken): Promise<TokenRow>
+  /** Sets `revokedAt` once (a second revoke keeps the first time); NOT_FOUND if none. */
+  revoke(workspaceId: string, id: string, at: Timestamp): Promise<TokenRow>
+  touch(id: string, at: Timestamp): Promise<void>
+}
+
+export interface AuditEventReads {
+  list(workspaceId: string, query?: AuditQuery): Promise<AuditEventRow[]>
+  head(workspaceId: string): Promise<AuditHead | undefined>
+}
+export interface AuditEventRepo extends AuditEventReads {
+  /** Appends event `row.seq` and advances the workspace's head; CONFLICT unless seq = head + 1. */
+  append(row: NewAuditEvent): Promise<AuditEventRow>
+}
+
+export interface SecretRequestReads {
+  getByTokenHash(tokenHash: Uint8Array): Promise<SecretRequestRow | undefined>
+  get(workspaceId: string, id: string): Promise<SecretRequestRow | undefined>
+  list(workspaceId: string, filter?: { environmentId?: string }): Promise<SecretRequestRow[]>
+}
+export interface SecretRequestRepo extends SecretRequestReads {
+  create(row: NewSecretRequest): Promise<SecretRequestRow>
+  /** Marks it fulfilled at `at`; true only for the one call that consumed an unexpired request. */
+  fulfill(id: string, at: Timestamp): Promise<boolean>
+}
+
+// ---- the store ------------------------------------------------------------------------------
+
+export interface StoreReads {
+  workspaces: WorkspaceReads
+  dataKeys: DataKeyReads
+  members: MemberReads
+  projects: ProjectReads
+  environments: EnvironmentReads
+  revisions: RevisionReads
+  releases: ReleaseReads
+  tokens: TokenReads
+  auditEvents: AuditEventReads
+  secretRequests: SecretRequestReads
+}
+
+export interface StoreTx {
+  workspaces: WorkspaceRepo
+  dataKeys: DataKeyRepo
+  members: MemberRepo
+  projects: ProjectRepo
+  environments: EnvironmentRepo
+  revisions: RevisionRepo
+  releases: ReleaseRepo
+  tokens: TokenRepo
+  auditEvents: AuditEventRepo
+  secretRequests: SecretRequestRepo
+}
+
+export interface StoreHealth {
+  engine: Engine
+  schemaVersion: number
+  /** Durability settings as the engine reports them (e.g. journal_mode, synchronous). */
+  settings: Record<string, string>
+}
+
+export interface Store extends StoreReads {
+  readonly engine: Engine
+  /**
+   * Runs `fn` in one transaction: commits when it resolves, rolls everything back when it throws
+   * (the error is rethrown as is). `fn` must use only `tx`, never this store: on SQLite the outer
+   * store waits for the connection the transaction holds and fails with UNAVAILABLE after
+   * `busyTimeoutMs`; on PostgreSQL it would silently run outside the transaction. After a storage
+   * error inside `fn`, every later `tx` call fails too (both engines alike): rethrow it.
+   * Transactions run at READ COMMITTED (PostgreSQL) / serialised (SQLite); use `lockForUpdate`
+   * and the compare-and-set of `append` for read-modify-write.
+   */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>
+  health(): Promise<StoreHealth>
+  close(): Promise<void>
+}

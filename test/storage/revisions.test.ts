@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto'
+import { expect, it } from 'vitest'
+import type { AppError } from '../../src/core/errors.ts'
+import { newId } from '../../src/core/ids.ts'
+import { forEachStore } from '../helpers/stores.ts'
+import { expectFailure, revision, seed } from './seed.ts'
+
+forEachStore('revisions', (db) => {
+  it('append stores the row and advances the environment head in the same transaction', async () => {
+    const { store } = db()
+    const s = await seed(store)
+    const row = revision(s.scope, s.keyId, 1)
+    const stored = await store.transaction((tx) => tx.revisions.append(row))
+    expect(stored).toEqual(row)
+    expect(await store.revisions.latest(s.scope)).toEqual(row)
+    expect((await store.environments.get(s.workspace.id, s.env.id))?.headRevision).toBe(1)
+  })
+
+  it('a duplicate revision number is CONFLICT and changes nothing', async () => {
+    const { store } = db()
+    const s = await seed(store)
+    const first = revision(s.scope, s.keyId, 1)
+    await store.transaction((tx) => tx.revisions.append(first))
+    const err = await store
+      .transaction((tx) => tx.revisions.append(revision(s.scope, s.keyId, 1)))
+      .catch((e: unknown) => e as AppError)
+    expect(err).toMatchObject({ code: 'CONFLICT', meta: { head: 1 } })
+    expect(await store.revisions.list(s.scope)).toEqual([expect.objectContaining({ id: first.id })])
+  })
+
+  it('a number that skips ahead of head + 1 is CONFLICT (no gaps)', async () => {
+    const { store } = db()
+    const s = await seed(store)
+    const append = store.transaction((tx) => tx.revisions.append(revision(s.scope, s.keyId, 2)))
+    await expectFailure(append, 'CONFLICT', 'at revision 0')
+    expect(await store.revisions.latest(s.scope)).toBeUndefined()
+  })
+
+  it('the same number in another environment is independent', async () => {
+    const { store } = db()
+    const s = await seed(store)
+    const other = await seed(store, 'staging')
+    await store.transaction((tx) => tx.revisions.append(revision(s.scope, s.keyId, 1)))
+    await store.transaction((tx) => tx.revisions.append(revision(other.scope, other.keyId, 1)))
+    expect((await store.revisions.latest(other.scope))?.number).toBe(1)
+    expect((await store.revisions.latest(s.scope))?.number).toBe(1)
+  })
+
+  it('the project shared document is its own scope with its own head', async () => {
+    const { store } = db()
+    const s = await seed(store)
+    const shared = { ...s.scope, environmentId: null }
+    await store.transaction(async (tx) => {
+      await tx.revisions.append(revision(shared, s.keyId, 1))
+      await tx.revisions.append(revision(shared, s.keyId, 2))
+      await tx.revisions.append(revision(s.scope, s.keyId, 1))
+    })
+    expect((await store.projects.get(s.workspace.id, s.project.id))?.headRevision).toBe(2)
+    expect((await store.environments.get(s.workspace.id, s.env.id))?.headRevision).toBe(1)
+    expect((await store.revisions.list(shared)).map((r) => r.number)).toEqual([2, 1])
+    expect((await store.revisions.list(s.scope)).map((r) => r.number)).toEqual([1])
+  })
+
+  it('get, getById, list paging and metadata without the sealed blob', async () => {
+    const { store } = db()
+    const s = await seed(store)
+    const rows = [1, 2, 3, 4, 5].map((n) => revision(s.scope, s.keyId, n))
+    await store.transaction(async (tx) => {
+      for (const r of rows) await tx.revisions.append(r)
+    })
+    expect(await store.revisions.get(s.scope, 3)).toEqual(rows[2])
+    expect(await store.revisions.getById(s.workspace.id, rows[1]?.id ?? '')).toEqual(rows[1])
+    const page = await store.revisions.list(s.scope, { limit: 2, beforeNumber: 5 })
+    expect(page.map((r) => r.number)).toEqual([4, 3])
+    expect(page[0]).not.toHaveProperty('sealed')
+    expect(page[0]).toMatchObject({ changedKeys: ['A'], keyIndex: [{ key: 'A', kind: 'secret' }] })
+  })
+
+  it('another workspace cannot read a revision by id or scope', async () => {
+    const { store } = db()
+    const a = await seed(store)
+    const b = await seed(store)
+    const row = revision(a.scope, a.keyId, 1)
+    await store.transaction((tx) => tx.revisions.append(row))
+    expect(await store.revisions.getById(b.workspace.id, row.id)).toBeUndefined()
+    expect(
+      await store.revisions.latest({ ...a.scope, workspaceId: b.workspace.id }),
+    ).toBeUndefined()
+  })
+
+  it('revisions are immutable: the repo has no update or delete path', async () => {
+    const { store } = db()
+    await store.transaction((tx) => {
+      expect(Object.keys(tx.revisions).sort()).toEqual([
+        'append',
+        'get',
+        'getById',
+        'latest',
+        'list',
+      ])
+      return Promise.resolve()
+    })
+  })
+
+  it('a sealed blob round-trips byte for byte (0x00 and every byte value, many sizes)', async () => {
+    const { store } = db()
+    const s = await seed(store)
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
+    const blobs = [
+      all,
+      Buffer.alloc(1),
+      Buffer.alloc(17),
+      randomBytes(1),
+      randomBytes(4096),
+      randomBytes(300_000),
+    ]
+    blobs[2]?.fill(0)
+    await store.transaction(async (tx) => {
+      for (const [i, b] of blobs.entries())
+        await tx.revisions.append(revision(s.scope, s.keyId, i + 1, b))
+    })
+    for (const [i, b] of blobs.entries()) {
+      const got = await store.revisions.get(s.scope, i + 1)
+      expect(Buffer.from(got?.sealed ?? []).equals(b)).toBe(true)
+    }
+  })
+
+  it('a Buffer that views part of a larger buffer stores only its own bytes', async () => {
+    const { store } = db()
+    const s = await seed(store)
+    const view = Buffer.from([9, 9, 0, 1, 2, 0, 9]).subarray(2, 6)
+    await store.transaction((tx) => tx.revisions.append(revision(s.scope, s.keyId, 1, view)))
+    const got = await store.revisions.latest(s.scope)
+    expect([...(got?.sealed ?? [])]).toEqual([0, 1, 2, 0])
+  })
+
+  it('an unknown data key or environment is NOT_FOUND', async () => {
+    const { store } = db()
+    const s = await seed(store)
+    const badKey = store.transaction((tx) =>
+      tx.revisions.append(revision(s.scope, 'dk_missing', 1)),
+    )
+    await expect(badKey).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    const ghost = { ...s.scope, environmentId: newId('environment') }
+    const badEnv = store.transaction((tx) => tx.revisions.append(revision(ghost, s.keyId, 1)))
+    await expectFailure(badEnv, 'NOT_FOUND', ghost.environmentId)
+    expect(await store.revisions.latest(s.scope)).toBeUndefined()
+  })
+})
