@@ -2,9 +2,9 @@
 // SIGTERM. The only place that knows every layer; everything below gets plain options.
 import type { AddressInfo } from 'node:net'
 import { redactDatabaseUrl, type ServerConfig } from '../config/server-config.ts'
-import type { Authenticate } from '../http/auth.ts'
-import { buildServer, type RouteRegistrar, type TresorApp } from '../http/build-server.ts'
+import { buildServer, type TresorApp } from '../http/build-server.ts'
 import { createFailureLimiter } from '../http/rate-limit.ts'
+import { wire } from './wire.ts'
 
 export interface ServerIo {
   stdout: (text: string) => void
@@ -37,18 +37,19 @@ export async function startServer(
   config: Readonly<ServerConfig>,
   io: ServerIo = processIo,
 ): Promise<RunningServer> {
-  // Until the store and token service exist, no token is known: every bearer token gets 401.
-  // Wiring them in: `const store = await openStore(config)`, then services, then routes below.
-  const authenticate: Authenticate = () => Promise.resolve(undefined)
-  const routes: RouteRegistrar[] = []
+  const parts = await wire(config)
+  if (parts.ownerTokenFile !== undefined) {
+    io.stderr(`First start: the owner token is in ${parts.ownerTokenFile} (mode 0600)\n`)
+  }
   const app = buildServer({
     version: __TRESOR_VERSION__,
     log: { level: config.logLevel },
-    auth: { authenticate, limiter: createFailureLimiter() },
+    auth: { authenticate: parts.authenticate, limiter: createFailureLimiter() },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    routes,
+    routes: parts.routes,
   })
+  app.addHook('onClose', async () => parts.close())
   await app.listen({ host: config.host, port: config.port })
   const url = listeningUrl(config.host, app.server.address())
   app.log.info(

@@ -216,6 +216,8 @@ export interface AuditQuery {
   until?: Timestamp
   projectId?: string
   environmentId?: string
+  actorId?: string
+  action?: string
   /** Default 100, at most 1000. */
   limit?: number
   /** Default 'desc' (newest first); 'asc' for chain verification and streaming. */
@@ -236,6 +238,14 @@ export interface SecretRequestRow {
   createdAt: Timestamp
 }
 export type NewSecretRequest = Omit<SecretRequestRow, 'fulfilledAt'>
+
+/** A server-wide secret (e.g. the token pepper), wrapped by the root key like a data key. */
+export interface ServerSecretRow {
+  name: string
+  wrapped: Buffer
+  rootKeyId: string
+  createdAt: Timestamp
+}
 
 export interface Page {
   /** Default 100, at most 1000. */
@@ -388,6 +398,16 @@ export interface SecretRequestRepo extends SecretRequestReads {
   fulfill(id: string, at: Timestamp): Promise<boolean>
 }
 
+export interface ServerSecretReads {
+  get(name: string): Promise<ServerSecretRow | undefined>
+  list(): Promise<ServerSecretRow[]>
+}
+export interface ServerSecretRepo extends ServerSecretReads {
+  /** CONFLICT when a secret of that name exists (two replicas starting at once: re-read). */
+  create(row: ServerSecretRow): Promise<ServerSecretRow>
+  rewrap(name: string, wrapped: Uint8Array, rootKeyId: string): Promise<void>
+}
+
 // ---- the store ------------------------------------------------------------------------------
 
 export interface StoreReads {
@@ -401,6 +421,7 @@ export interface StoreReads {
   tokens: TokenReads
   auditEvents: AuditEventReads
   secretRequests: SecretRequestReads
+  serverSecrets: ServerSecretReads
 }
 
 export interface StoreTx {
@@ -414,6 +435,7 @@ export interface StoreTx {
   tokens: TokenRepo
   auditEvents: AuditEventRepo
   secretRequests: SecretRequestRepo
+  serverSecrets: ServerSecretRepo
 }
 
 export interface StoreHealth {

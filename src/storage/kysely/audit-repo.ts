@@ -58,6 +58,8 @@ export function auditEventReads(db: Kysely<Database>, _engine: EngineSpec): Audi
       if (query.until !== undefined) q = q.where('at', '<', query.until)
       if (query.projectId !== undefined) q = q.where('project_id', '=', query.projectId)
       if (query.environmentId !== undefined) q = q.where('environment_id', '=', query.environmentId)
+      if (query.actorId !== undefined) q = q.where('actor_id', '=', query.actorId)
+      if (query.action !== undefined) q = q.where('action', '=', query.action)
       const rows = await q
         .orderBy('seq', query.order ?? 'desc')
         .limit(pageSize(query.limit))

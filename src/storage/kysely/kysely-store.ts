@@ -14,6 +14,7 @@ import type { Database } from './schema.ts'
 import { secretRequestReads, secretRequestRepo } from './secret-request-repo.ts'
 import { tokenReads, tokenRepo } from './token-repo.ts'
 import { workspaceReads, workspaceRepo } from './workspace-repo.ts'
+import { serverSecretReads, serverSecretRepo } from './server-secret-repo.ts'
 
 /**
  * Migrates `db` and returns the Store over it. `db` must come from a dialect in
@@ -72,6 +73,7 @@ function readsOver(db: Kysely<Database>, engine: EngineSpec): StoreReads {
     tokens: tokenReads(db, engine),
     auditEvents: auditEventReads(db, engine),
     secretRequests: secretRequestReads(db, engine),
+    serverSecrets: serverSecretReads(db),
   }
 }
 
@@ -115,6 +117,9 @@ function txOver(trx: Kysely<Database>, engine: EngineSpec, state: { active: bool
     },
     get secretRequests() {
       return get('secretRequests', () => secretRequestRepo(trx, engine))
+    },
+    get serverSecrets() {
+      return get('serverSecrets', () => serverSecretRepo(trx))
     },
   }
 }

@@ -137,6 +137,13 @@ export interface SecretRequestsTable {
   created_at: string
 }
 
+export interface ServerSecretsTable {
+  name: string
+  wrapped: Buffer
+  root_key_id: string
+  created_at: string
+}
+
 export interface SchemaVersionTable {
   version: number
   name: string
@@ -154,5 +161,6 @@ export interface Database {
   tokens: TokensTable
   audit_events: AuditEventsTable
   secret_requests: SecretRequestsTable
+  server_secrets: ServerSecretsTable
   schema_version: SchemaVersionTable
 }

@@ -1,6 +1,7 @@
 import { documentsMigration } from './0001-documents.ts'
 import { environmentsMigration } from './0002-environments.ts'
 import { accessMigration } from './0003-access.ts'
+import { serverSecretsMigration } from './0004-server-secrets.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration in order; versions are 1, 2, 3 … without gaps and never renumbered. */
@@ -8,6 +9,7 @@ export const MIGRATIONS: readonly Migration[] = [
   documentsMigration,
   environmentsMigration,
   accessMigration,
+  serverSecretsMigration,
 ]
 
 /** The schema version this code writes. */

@@ -1,0 +1,119 @@
+import { z } from 'zod'
+import { EnvironmentParamsSchema, ProjectParamsSchema } from '../../api/common.ts'
+import { DiffSchema, RevisionListSchema } from '../../api/vars.ts'
+import { diffVariables } from '../../core/diff.ts'
+import type { DocState } from '../../services/documents/document-state.ts'
+import { maskedText, putDocumentText } from '../../services/variables/document-text.ts'
+import type { TresorApp } from '../build-server.ts'
+import { commitOptsOf, ctxOf, PROJECT_PREFIXES, type RouteDeps } from './route-deps.ts'
+import { envTarget, sharedTarget, type TargetResolver } from './vars.ts'
+
+const DocumentQuerySchema = z.object({
+  replace: z.enum(['true', 'false']).optional(),
+  skipReserved: z.enum(['true', 'false']).optional(),
+})
+const RevisionQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  before: z.coerce.number().int().min(1).optional(),
+})
+const DiffQuerySchema = z.object({
+  from: z.coerce.number().int().min(0),
+  to: z.coerce.number().int().min(0).optional(),
+})
+const TextSchema = z.string().describe('dotenv text')
+
+const sideOf = (s: DocState) => ({
+  values: s.values,
+  kinds: new Map([...s.meta].map(([k, m]) => [k, m.kind])),
+})
+
+function register(
+  app: TresorApp,
+  deps: RouteDeps,
+  base: string,
+  target: TargetResolver,
+  hide: boolean,
+) {
+  const params = base.includes(':env') ? EnvironmentParamsSchema : ProjectParamsSchema
+  const tags = ['documents']
+  app.get(
+    `${base}/document`,
+    { schema: { tags, hide, params, response: { 200: TextSchema } } },
+    async (req, reply) => {
+      const state = await deps.documents.read((await target(req, 'read')).scope)
+      return reply
+        .header('etag', `"${state.revision}"`)
+        .type('text/plain; charset=utf-8')
+        .send(maskedText(state))
+    },
+  )
+  app.put(
+    `${base}/document`,
+    { schema: { tags, hide, params, querystring: DocumentQuerySchema, body: TextSchema } },
+    async (req, reply) => {
+      const t = await target(req, 'write')
+      const out = await putDocumentText(deps.documents, t, ctxOf(req), req.body, {
+        ...commitOptsOf(req),
+        replace: req.query.replace === 'true',
+        skipReserved: req.query.skipReserved === 'true',
+      })
+      const list = await deps.variables.list(t)
+      return reply
+        .header('etag', `"${out.state.revision}"`)
+        .send({ ...list, warnings: out.warnings })
+    },
+  )
+  app.get(
+    `${base}/revisions`,
+    {
+      schema: {
+        tags,
+        hide,
+        params,
+        querystring: RevisionQuerySchema,
+        response: { 200: RevisionListSchema },
+      },
+    },
+    async (req) => {
+      const { scope } = await target(req, 'read')
+      const rows = await deps.store.revisions.list(scope, {
+        limit: req.query.limit ?? 100,
+        ...(req.query.before === undefined ? {} : { beforeNumber: req.query.before }),
+      })
+      return {
+        revisions: rows.map((r) => ({
+          id: r.id,
+          number: r.number,
+          author: r.authorId,
+          createdAt: r.createdAt,
+          changedKeys: r.changedKeys,
+          message: r.message,
+        })),
+      }
+    },
+  )
+  app.get(
+    `${base}/diff`,
+    { schema: { tags, hide, params, querystring: DiffQuerySchema, response: { 200: DiffSchema } } },
+    async (req) => {
+      const { scope } = await target(req, 'read')
+      const to =
+        req.query.to === undefined
+          ? await deps.documents.read(scope)
+          : await deps.documents.readAt(scope, req.query.to)
+      const from = await deps.documents.readAt(scope, req.query.from)
+      return { from: from.revision, to: to.revision, ...diffVariables(sideOf(from), sideOf(to)) }
+    },
+  )
+}
+
+/** The document as dotenv text (GET masked, PUT merge or replace), revisions and masked diffs. */
+export function documentRoutes(deps: RouteDeps) {
+  return (app: TresorApp) => {
+    for (const prefix of PROJECT_PREFIXES) {
+      const hide = prefix.startsWith('/v1/repos')
+      register(app, deps, `${prefix}/environments/:env`, envTarget(deps), hide)
+      register(app, deps, prefix, sharedTarget(deps), hide)
+    }
+  }
+}

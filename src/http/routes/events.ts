@@ -1,0 +1,49 @@
+import { z } from 'zod'
+import { can } from '../../core/actor.ts'
+import type { EventFilter } from '../../core/events.ts'
+import { resolveEnvironment, resolveProject } from '../../services/projects/targets.ts'
+import type { TresorApp } from '../build-server.ts'
+import { openEventStream } from '../sse.ts'
+import { ctxOf, type RouteDeps } from './route-deps.ts'
+
+const EventsQuerySchema = z.object({ project: z.string().optional(), env: z.string().optional() })
+
+/**
+ * `GET /v1/events`: a server-sent event stream of changes and releases the caller may see,
+ * optionally narrowed to one project or environment. Events name keys, never values.
+ */
+export function eventRoutes(deps: RouteDeps) {
+  return (app: TresorApp) => {
+    app.get(
+      '/v1/events',
+      { schema: { tags: ['events'], querystring: EventsQuerySchema } },
+      async (req, reply) => {
+        const ctx = ctxOf(req)
+        const filter: EventFilter = {}
+        if (req.query.project !== undefined) {
+          const project = await resolveProject(deps.store, ctx, req.query.project, 'read')
+          Object.assign(filter, { projectId: project.id })
+          if (req.query.env !== undefined) {
+            const t = await resolveEnvironment(deps.store, ctx, project.id, req.query.env, 'read')
+            Object.assign(filter, { environmentIds: [t.scope.environmentId] })
+          }
+        }
+        if (filter.projectId === undefined && ctx.actor.projectId !== undefined)
+          filter.projectId = ctx.actor.projectId
+        if (filter.environmentIds === undefined && ctx.actor.environmentIds !== undefined)
+          filter.environmentIds = ctx.actor.environmentIds
+        const stream = openEventStream(req, reply)
+        const ws = ctx.actor.workspaceId
+        const stop = deps.events.subscribe(ws, filter, (event) => {
+          const target = {
+            workspaceId: ws,
+            ...(event.projectId === undefined ? {} : { projectId: event.projectId }),
+            ...(event.environmentId === undefined ? {} : { environmentId: event.environmentId }),
+          }
+          if (can(ctx.actor, 'read', target)) stream.send({ event: event.type, data: event })
+        })
+        stream.onClose(stop)
+      },
+    )
+  }
+}

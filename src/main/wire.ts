@@ -1,0 +1,101 @@
+// Builds the server's parts from a parsed config: store, root key, keyring, pepper, services,
+// routes. Kept apart from server.ts so tests and benchmarks can build the same app in-process.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ServerConfig } from '../config/server-config.ts'
+import type { EventBus } from '../core/events.ts'
+import {
+  createKeyring,
+  createStaticKeyProvider,
+  loadOrCreateKeyFile,
+  type KeyProvider,
+} from '../crypto/index.ts'
+import type { RouteRegistrar } from '../http/build-server.ts'
+import { accessRoutes } from '../http/routes/access.ts'
+import { documentRoutes } from '../http/routes/documents.ts'
+import { eventRoutes } from '../http/routes/events.ts'
+import { projectRoutes } from '../http/routes/projects.ts'
+import { varRoutes } from '../http/routes/vars.ts'
+import { systemClock, type Clock } from '../services/context.ts'
+import { createDocumentService } from '../services/documents/document-service.ts'
+import { createMemoryEventBus } from '../services/events/memory-event-bus.ts'
+import { createMemberService } from '../services/members/member-service.ts'
+import { createProjectService } from '../services/projects/project-service.ts'
+import { createTokenService } from '../services/tokens/token-service.ts'
+import { createVariableService } from '../services/variables/variable-service.ts'
+import { bootstrapWorkspace } from '../services/workspaces/bootstrap.ts'
+import { loadOrCreatePepper } from '../services/workspaces/pepper.ts'
+import { openStore } from '../storage/open-store.ts'
+import type { Store } from '../storage/store.ts'
+
+export interface Wired {
+  store: Store
+  events: EventBus
+  routes: RouteRegistrar[]
+  authenticate: ReturnType<typeof createTokenService>['authenticate']
+  /** Set on the first start only when Tresor made the owner token (it is in this file). */
+  ownerTokenFile: string | undefined
+  close: () => Promise<void>
+}
+
+type WireConfig = Pick<ServerConfig, 'dataDir' | 'databaseUrl' | 'rootKey' | 'bootstrapToken'>
+
+async function rootKeyProvider(config: WireConfig): Promise<KeyProvider> {
+  if (config.rootKey !== undefined) return createStaticKeyProvider(config.rootKey)
+  return (await loadOrCreateKeyFile(config.dataDir)).provider
+}
+
+/** Opens the store, loads keys, bootstraps an empty store, and builds services and routes. */
+export async function wire(config: WireConfig, clock: Clock = systemClock): Promise<Wired> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
+  const provider = await rootKeyProvider(config)
+  const store = await openStore(
+    config.databaseUrl === undefined
+      ? { sqlitePath: join(config.dataDir, 'tresor.db') }
+      : { url: config.databaseUrl },
+  )
+  try {
+    const pepper = await loadOrCreatePepper(store, provider, clock)
+    const boot = await bootstrapWorkspace({
+      store,
+      provider,
+      pepper,
+      clock,
+      ...(config.bootstrapToken === undefined ? {} : { bootstrapToken: config.bootstrapToken }),
+    })
+    let ownerTokenFile: string | undefined
+    if (boot.ownerToken !== undefined && config.bootstrapToken === undefined) {
+      ownerTokenFile = join(config.dataDir, 'owner-token')
+      writeFileSync(ownerTokenFile, `${boot.ownerToken}\n`, { mode: 0o600, flag: 'wx' })
+      chmodSync(ownerTokenFile, 0o600)
+    }
+    const keyring = createKeyring({
+      provider,
+      loadWrappedKey: async (ws, keyId) =>
+        (await store.dataKeys.loadWrappedKey(ws, keyId))?.wrappedKey,
+      loadCurrentKeyId: (ws) => store.dataKeys.loadCurrentKeyId(ws),
+    })
+    const events = createMemoryEventBus()
+    const documents = createDocumentService({ store, keyring, clock, events })
+    const variables = createVariableService({ store, documents, clock })
+    const projects = createProjectService({ store, clock })
+    const tokens = createTokenService({ store, pepper, clock })
+    const members = createMemberService({ store, clock })
+    const deps = { store, documents, variables, projects, tokens, events }
+    const routes = [
+      projectRoutes(deps),
+      varRoutes(deps),
+      documentRoutes(deps),
+      accessRoutes({ ...deps, members }),
+      eventRoutes(deps),
+    ]
+    const close = async () => {
+      await events.close()
+      await store.close()
+    }
+    return { store, events, routes, authenticate: tokens.authenticate, ownerTokenFile, close }
+  } catch (err) {
+    await store.close()
+    throw err
+  }
+}

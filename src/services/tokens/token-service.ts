@@ -1,0 +1,225 @@
+import { assertCan, type Actor, type Role, type Scope } from '../../core/actor.ts'
+import { parseDuration } from '../../core/duration.ts'
+import { AppError } from '../../core/errors.ts'
+import { newId } from '../../core/ids.ts'
+import { generateToken, hashToken, tokensEqual } from '../../crypto/index.ts'
+import type { Store, TokenRow } from '../../storage/store.ts'
+import { appendAudit } from '../audit/audit-service.ts'
+import type { Clock, RequestContext } from '../context.ts'
+import { resolveEnvironment, resolveProject } from '../projects/targets.ts'
+
+export interface CreateTokenInput {
+  name: string
+  ttl?: string | undefined
+  scopes: readonly Scope[]
+  project?: string | undefined
+  environments?: readonly string[] | undefined
+  kind?: 'pat' | 'svc' | undefined
+}
+
+const DEFAULT_TTL = '30d'
+const TOUCH_EVERY_MS = 60_000
+
+const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+  owner: ['read', 'write', 'secrets:reveal', 'deploy', 'admin'],
+  admin: ['read', 'write', 'secrets:reveal', 'deploy', 'admin'],
+  developer: ['read', 'write', 'secrets:reveal', 'deploy'],
+  viewer: ['read'],
+}
+
+/**
+ * Tokens: issued once (only an HMAC under the server pepper is kept), scoped, expiring,
+ * revocable; and the per-request check that turns a bearer token into an Actor.
+ */
+export function createTokenService(deps: { store: Store; pepper: Buffer; clock: Clock }) {
+  const { store, pepper, clock } = deps
+
+  async function create(ctx: RequestContext, input: CreateTokenInput) {
+    const kind = input.kind ?? (input.project === undefined ? 'pat' : 'svc')
+    const { actor } = ctx
+    if (actor.memberId === undefined || actor.role === undefined) {
+      throw new AppError('FORBIDDEN', 'service tokens cannot create tokens')
+    }
+    const allowed = ROLE_SCOPES[actor.role]
+    const tooWide = input.scopes.filter((s) => !allowed.includes(s) || !tokenMayGrant(actor, s))
+    if (tooWide.length > 0) {
+      throw new AppError(
+        'FORBIDDEN',
+        `this token cannot grant: ${tooWide.join(', ')}`,
+        tooWide.map((s) => ({ field: 'scopes', message: `cannot grant ${s}` })),
+      )
+    }
+    if (kind === 'svc') assertCan(actor, 'admin')
+    const { projectId, environmentIds } = await restriction(ctx, input)
+    const now = clock.now()
+    const ttlMs = parseDuration(input.ttl ?? DEFAULT_TTL)
+    if (ttlMs === undefined)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'ttl must look like 30d, 12h or 15m (at most 10 years)',
+        [{ field: 'ttl', message: 'invalid duration' }],
+      )
+    const token = generateToken(kind)
+    const row = await store.transaction(async (tx) => {
+      const created = await tx.tokens.create({
+        id: newId('token', now.getTime()),
+        workspaceId: actor.workspaceId,
+        memberId: kind === 'pat' ? (actor.memberId ?? null) : null,
+        kind,
+        name: input.name,
+        tokenHash: hashToken(pepper, token),
+        scopes: [...new Set(input.scopes)],
+        projectId,
+        environmentIds,
+        expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+        createdAt: now.toISOString(),
+      })
+      await appendAudit(
+        tx,
+        ctx,
+        {
+          workspaceId: actor.workspaceId,
+          action: 'token.create',
+          projectId,
+          detail: { tokenId: created.id, name: input.name, kind, scopes: [...created.scopes] },
+        },
+        now,
+      )
+      return created
+    })
+    return { id: row.id, token, expiresAt: row.expiresAt }
+  }
+
+  async function restriction(ctx: RequestContext, input: CreateTokenInput) {
+    if (input.project === undefined) {
+      if (input.environments !== undefined)
+        throw new AppError('VALIDATION_FAILED', 'environments need a project', [
+          { field: 'environments', message: 'give project too' },
+        ])
+      return {
+        projectId: ctx.actor.projectId ?? null,
+        environmentIds: ctx.actor.environmentIds ? [...ctx.actor.environmentIds] : null,
+      }
+    }
+    const project = await resolveProject(store, ctx, input.project, 'read')
+    if (input.environments === undefined)
+      return {
+        projectId: project.id,
+        environmentIds: ctx.actor.environmentIds ? [...ctx.actor.environmentIds] : null,
+      }
+    const ids: string[] = []
+    for (const env of input.environments)
+      ids.push(
+        (await resolveEnvironment(store, ctx, project.id, env, 'read')).scope.environmentId ?? '',
+      )
+    return { projectId: project.id, environmentIds: ids }
+  }
+
+  /** The caller's own tokens; admins see every token of the workspace. Never a token value. */
+  async function list(ctx: RequestContext) {
+    const { actor } = ctx
+    const all = await store.tokens.list(actor.workspaceId)
+    const mine = (t: TokenRow) => t.memberId !== null && t.memberId === actor.memberId
+    return all.filter(
+      (t) =>
+        mine(t) ||
+        (actor.role !== undefined &&
+          actor.role !== 'developer' &&
+          actor.role !== 'viewer' &&
+          actor.scopes.includes('admin')),
+    )
+  }
+
+  async function revoke(ctx: RequestContext, id: string) {
+    const { actor } = ctx
+    const row = await store.tokens.get(actor.workspaceId, id)
+    const isAdmin =
+      actor.role === 'owner' || (actor.role === 'admin' && actor.scopes.includes('admin'))
+    if (row === undefined || (row.memberId !== actor.memberId && !isAdmin))
+      throw new AppError('NOT_FOUND', `token ${id} not found`)
+    const now = clock.now()
+    return store.transaction(async (tx) => {
+      const revoked = await tx.tokens.revoke(actor.workspaceId, id, now.toISOString())
+      await appendAudit(
+        tx,
+        ctx,
+        {
+          workspaceId: actor.workspaceId,
+          action: 'token.revoke',
+          detail: { tokenId: id, name: row.name },
+        },
+        now,
+      )
+      return revoked
+    })
+  }
+
+  /** Bearer token → Actor, or undefined (unknown, revoked, expired, disabled member). */
+  async function authenticate(token: string, ip: string): Promise<Actor | undefined> {
+    const hash = hashToken(pepper, token)
+    const row = await store.tokens.getByHash(hash)
+    const now = clock.now()
+    if (row === undefined || !tokensEqual(row.tokenHash, hash)) {
+      // Unknown tokens are recorded in the server's first workspace (the rate limiter bounds them).
+      const [first] = await store.workspaces.list()
+      if (first !== undefined) await auditFailure(first.id, ip, 'unknown token')
+      return undefined
+    }
+    if (row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now.toISOString())) {
+      await auditFailure(
+        row.workspaceId,
+        ip,
+        row.revokedAt !== null ? 'revoked' : 'expired',
+        row.id,
+      )
+      return undefined
+    }
+    const member =
+      row.memberId === null ? undefined : await store.members.get(row.workspaceId, row.memberId)
+    if (row.memberId !== null && (member === undefined || member.disabled)) return undefined
+    if (row.lastUsedAt === null || now.getTime() - Date.parse(row.lastUsedAt) > TOUCH_EVERY_MS) {
+      void store
+        .transaction((tx) => tx.tokens.touch(row.id, now.toISOString()))
+        .catch(() => undefined)
+    }
+    return {
+      kind: member === undefined ? 'token' : 'member',
+      id: member?.id ?? row.id,
+      workspaceId: row.workspaceId,
+      ...(member === undefined ? {} : { memberId: member.id, role: member.role }),
+      scopes: row.scopes,
+      ...(row.projectId === null ? {} : { projectId: row.projectId }),
+      ...(row.environmentIds === null ? {} : { environmentIds: row.environmentIds }),
+      tokenId: row.id,
+    }
+  }
+
+  async function auditFailure(workspaceId: string, ip: string, reason: string, tokenId?: string) {
+    const ctx = {
+      actor: {
+        kind: 'token',
+        id: tokenId ?? 'unknown',
+        workspaceId,
+        scopes: [],
+        tokenId: tokenId ?? 'unknown',
+      } as Actor,
+      ip,
+    }
+    await store.transaction((tx) =>
+      appendAudit(
+        tx,
+        ctx,
+        { workspaceId, action: 'auth.failed', outcome: 'denied', detail: { reason } },
+        clock.now(),
+      ),
+    )
+  }
+
+  return { create, list, revoke, authenticate, auditFailure }
+}
+
+function tokenMayGrant(actor: Actor, scope: Scope): boolean {
+  return actor.scopes.includes('admin') || actor.scopes.includes(scope)
+}
+
+export type TokenService = ReturnType<typeof createTokenService>

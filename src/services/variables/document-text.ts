@@ -1,0 +1,116 @@
+import {
+  entriesOf,
+  formatDotenvValue,
+  mergeDocument,
+  parseDocument,
+  type EnvDocument,
+} from '../../core/dotenv/index.ts'
+import { AppError } from '../../core/errors.ts'
+import { previewSecret } from '../../core/masking.ts'
+import type { KeyKind } from '../../storage/store.ts'
+import type { RequestContext } from '../context.ts'
+import type { DocState } from '../documents/document-state.ts'
+import type { CommitOptions, DocumentService } from '../documents/document-service.ts'
+import type { Target } from '../projects/targets.ts'
+import { changedKeys, kindWarnings, reservedProblems } from './var-rules.ts'
+
+/** A trailing `# secret` comment marks a line's key as a secret in a document upload. */
+const SECRET_MARK = /#\s*secret\s*$/i
+
+/**
+ * The document as dotenv text, safe to show: comments, blank lines and order as stored; each
+ * secret's line reads `KEY=<preview> # secret`.
+ */
+export function maskedText(state: DocState): string {
+  let out = state.doc.bom ? '\uFEFF' : ''
+  for (const node of state.doc.nodes) {
+    if (node.kind === 'entry' && state.meta.get(node.key)?.kind === 'secret') {
+      const preview = formatDotenvValue(previewSecret(node.value), node.key)
+      out += `${node.exported ? 'export ' : ''}${node.key}=${preview} # secret${node.eol}`
+    } else out += node.raw + node.eol
+  }
+  return out
+}
+
+export interface PutTextOptions extends CommitOptions {
+  replace?: boolean
+  /** Import everything but the system variables (reported as warnings) instead of refusing. */
+  skipReserved?: boolean
+}
+
+/**
+ * Uploads a dotenv text: merged key by key (default) or as the whole new document. A secret line
+ * that still holds its masked preview (a downloaded document sent back) keeps the stored value.
+ */
+export async function putDocumentText(
+  documents: DocumentService,
+  target: Target,
+  ctx: RequestContext,
+  text: string,
+  opts: PutTextOptions = {},
+) {
+  let upload = parseDocument(text)
+  const lines = new Map<string, number>()
+  const marked = new Set<string>()
+  for (const node of upload.nodes) {
+    if (node.kind !== 'entry') continue
+    lines.set(node.key, node.line)
+    if (SECRET_MARK.test(node.raw.slice(node.valueEnd))) marked.add(node.key)
+  }
+  const reserved = reservedProblems(target, lines.keys(), lines)
+  if (reserved.length > 0 && opts.skipReserved !== true) {
+    throw new AppError(
+      'RESERVED_VARIABLE',
+      'the document sets system variables; remove them or pass skipReserved',
+      reserved,
+    )
+  }
+  if (reserved.length > 0)
+    upload = mergeDocument(upload, { delete: reserved.map((p) => p.key ?? '') }).doc
+  const out = await documents.commit(
+    target.scope,
+    ctx,
+    (state) => {
+      const { doc, kinds } = reconcile(state, upload, marked, opts.replace === true)
+      const changed = changedKeys(state, doc, kinds)
+      return {
+        doc,
+        kinds,
+        changedKeys: changed,
+        audit: {
+          action: opts.replace === true ? 'document.replace' : 'document.merge',
+          keys: changed,
+        },
+        result: [
+          ...reserved.map((p) => `${p.message} (line ${p.line ?? '?'} skipped)`),
+          ...kindWarnings(kinds),
+        ],
+      }
+    },
+    opts,
+  )
+  return { state: out.state, warnings: out.result }
+}
+
+function reconcile(
+  state: DocState,
+  upload: EnvDocument,
+  marked: ReadonlySet<string>,
+  replace: boolean,
+) {
+  const kinds = new Map<string, KeyKind>()
+  const keep: Array<[string, string]> = []
+  const set: Array<[string, string]> = []
+  for (const [key, value] of entriesOf(upload)) {
+    const oldKind = state.meta.get(key)?.kind
+    const kind: KeyKind = marked.has(key) ? 'secret' : (oldKind ?? 'config')
+    kinds.set(key, kind)
+    const old = state.values.get(key)
+    const isPlaceholder = oldKind === 'secret' && old !== undefined && value === previewSecret(old)
+    if (isPlaceholder) keep.push([key, old])
+    else set.push([key, value])
+  }
+  if (replace)
+    return { doc: keep.length > 0 ? mergeDocument(upload, { set: keep }).doc : upload, kinds }
+  return { doc: mergeDocument(state.doc, { set }).doc, kinds }
+}

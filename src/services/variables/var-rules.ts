@@ -1,0 +1,82 @@
+import { entriesOf, type EnvDocument } from '../../core/dotenv/index.ts'
+import { AppError, type ErrorDetail } from '../../core/errors.ts'
+import { isReserved, systemVariables } from '../../core/system-variables.ts'
+import type { KeyKind } from '../../storage/store.ts'
+import type { DocState } from '../documents/document-state.ts'
+import type { Target } from '../projects/targets.ts'
+
+/** The system variables of a target as the app would get them now (no deploy id before one). */
+export function systemVarsOf(target: Target, deployId?: string): Map<string, string> {
+  if (target.env === null) return new Map()
+  return systemVariables({
+    envSlug: target.env.slug,
+    projectSlug: target.project.slug,
+    ...(deployId === undefined ? {} : { deployId }),
+  })
+}
+
+/**
+ * Refuses writes to reserved names (PRODUCT.md §2.5), naming each variable and the value the
+ * app gets instead. System values are slugs, ports and ids: never secret.
+ */
+export function reservedProblems(
+  target: Target,
+  keys: Iterable<string>,
+  lines?: ReadonlyMap<string, number>,
+): ErrorDetail[] {
+  const system = systemVarsOf(target)
+  const out: ErrorDetail[] = []
+  for (const key of keys) {
+    if (!isReserved(key)) continue
+    const value = system.get(key)
+    const why =
+      value === undefined ? 'it is set by Tresor at each release' : `Tresor sets it to '${value}'`
+    const line = lines?.get(key)
+    out.push({
+      key,
+      ...(line === undefined ? {} : { line }),
+      message: `${key} is a system variable and cannot be changed: ${why}`,
+    })
+  }
+  return out
+}
+
+/** Throws RESERVED_VARIABLE when any key is a system variable; changes nothing. */
+export function assertNotReserved(target: Target, keys: Iterable<string>): void {
+  const problems = reservedProblems(target, keys)
+  if (problems.length > 0) {
+    throw new AppError('RESERVED_VARIABLE', problems.map((p) => p.message).join('; '), problems)
+  }
+}
+
+/** Keys whose value or kind differs between the state and the proposed document. */
+export function changedKeys(
+  state: DocState,
+  doc: EnvDocument,
+  kinds: ReadonlyMap<string, KeyKind>,
+): string[] {
+  const next = entriesOf(doc)
+  const out: string[] = []
+  for (const [key, value] of next) {
+    const oldKind = state.meta.get(key)?.kind ?? 'config'
+    const kind = kinds.get(key) ?? oldKind
+    if (state.values.get(key) !== value || !state.values.has(key) || kind !== oldKind) out.push(key)
+  }
+  for (const key of state.values.keys()) if (!next.has(key)) out.push(key)
+  return out
+}
+
+const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|CREDENTIAL|AUTH)/i
+
+/** Warnings for a write: config keys whose name says they hold a secret. */
+export function kindWarnings(kinds: ReadonlyMap<string, KeyKind>): string[] {
+  const out: string[] = []
+  for (const [key, kind] of kinds) {
+    if (kind === 'config' && SECRET_NAME.test(key)) {
+      out.push(
+        `${key} looks like a secret but is stored as config (readable by anyone who can read this environment); set kind "secret" to mask it`,
+      )
+    }
+  }
+  return out
+}

@@ -1,0 +1,210 @@
+import { assertCan } from '../../core/actor.ts'
+import { mergeDocument, replaceDocument } from '../../core/dotenv/index.ts'
+import { AppError } from '../../core/errors.ts'
+import { previewSecret } from '../../core/masking.ts'
+import type { KeyKind, Store } from '../../storage/store.ts'
+import { appendAudit } from '../audit/audit-service.ts'
+import type { Clock, RequestContext } from '../context.ts'
+import type { DocState } from '../documents/document-state.ts'
+import type { CommitOptions, DocumentService } from '../documents/document-service.ts'
+import { redeployStatus } from '../projects/redeploy.ts'
+import type { Target } from '../projects/targets.ts'
+import { listVars, type VarList } from './var-list.ts'
+import { assertNotReserved, changedKeys, kindWarnings } from './var-rules.ts'
+
+export interface SetInput {
+  key: string
+  value: string
+  kind?: KeyKind | undefined
+}
+
+export interface PatchInput {
+  env: Readonly<Record<string, string>>
+  secrets?: readonly string[] | undefined
+  replace?: boolean | undefined
+}
+
+/** What a variable looks like on the wire: config shows its value, a secret only its preview. */
+export function shown(kind: KeyKind, value: string): { value: string } | { preview: string } {
+  return kind === 'secret' ? { preview: previewSecret(value) } : { value }
+}
+
+/**
+ * Variables of an environment or of a project's shared document: list (masked), set, merge,
+ * replace, delete and the audited reveal. Every write is one revision (see DocumentService).
+ */
+export function createVariableService(deps: {
+  store: Store
+  documents: DocumentService
+  clock: Clock
+}) {
+  const { store, documents, clock } = deps
+
+  async function list(target: Target): Promise<VarList> {
+    const state = await documents.read(target.scope)
+    return listVars(store, target, state)
+  }
+
+  /** Sets one key (PUT): new keys default to secret unless a kind is given (safe by default). */
+  async function set(
+    target: Target,
+    ctx: RequestContext,
+    input: SetInput,
+    opts: CommitOptions = {},
+  ) {
+    assertNotReserved(target, [input.key])
+    const out = await documents.commit(
+      target.scope,
+      ctx,
+      (state) => {
+        const kind = input.kind ?? state.meta.get(input.key)?.kind ?? 'secret'
+        const kinds = new Map([[input.key, kind]])
+        const doc = mergeDocument(state.doc, { set: [[input.key, input.value]] }).doc
+        return {
+          doc,
+          kinds,
+          changedKeys: changedKeys(state, doc, kinds),
+          audit: { action: 'vars.set', keys: [input.key], detail: { kind } },
+          result: { kind, warnings: kindWarnings(kinds) },
+        }
+      },
+      opts,
+    )
+    const status = await redeployStatus(store, target)
+    return {
+      key: input.key,
+      kind: out.result.kind,
+      ...shown(out.result.kind, input.value),
+      revision: out.state.revision,
+      warnings: out.result.warnings,
+      redeployRequired: status.redeployRequired,
+    }
+  }
+
+  /** Merges many keys (PATCH), or rewrites the document with exactly them when `replace`. */
+  async function patch(
+    target: Target,
+    ctx: RequestContext,
+    input: PatchInput,
+    opts: CommitOptions = {},
+  ) {
+    const entries = Object.entries(input.env)
+    assertNotReserved(
+      target,
+      entries.map(([k]) => k),
+    )
+    const secrets = new Set(input.secrets ?? [])
+    const unknown = [...secrets].filter((k) => !(k in input.env))
+    if (unknown.length > 0) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'secrets names keys that env does not set',
+        unknown.map((key) => ({
+          key,
+          field: 'secrets',
+          message: `${key} is listed in secrets but not set in env`,
+        })),
+      )
+    }
+    const out = await documents.commit(
+      target.scope,
+      ctx,
+      (state) => {
+        const kinds = new Map<string, KeyKind>(
+          entries.map(([k]) => [
+            k,
+            secrets.has(k) ? 'secret' : (state.meta.get(k)?.kind ?? 'config'),
+          ]),
+        )
+        const doc =
+          input.replace === true
+            ? replaceDocument(entries)
+            : mergeDocument(state.doc, { set: entries }).doc
+        const changed = changedKeys(state, doc, kinds)
+        return {
+          doc,
+          kinds,
+          changedKeys: changed,
+          audit: { action: input.replace === true ? 'vars.replace' : 'vars.merge', keys: changed },
+          result: kindWarnings(kinds),
+        }
+      },
+      opts,
+    )
+    return { ...(await listVars(store, target, out.state)), warnings: out.result }
+  }
+
+  /** Deletes keys, reporting which were removed and which did not exist. */
+  async function remove(
+    target: Target,
+    ctx: RequestContext,
+    keys: readonly string[],
+    opts: CommitOptions = {},
+  ) {
+    assertNotReserved(target, keys)
+    const out = await documents.commit(
+      target.scope,
+      ctx,
+      (state) => {
+        const merged = mergeDocument(state.doc, { delete: keys })
+        return {
+          doc: merged.removed.length > 0 ? merged.doc : undefined,
+          changedKeys: merged.removed,
+          audit: {
+            action: 'vars.delete',
+            keys: merged.removed,
+            detail: { notFound: merged.notFound },
+          },
+          result: { removed: merged.removed, notFound: merged.notFound },
+        }
+      },
+      opts,
+    )
+    const status = await redeployStatus(store, target)
+    return {
+      ...out.result,
+      revision: out.state.revision,
+      redeployRequired: status.redeployRequired,
+    }
+  }
+
+  /** Returns one value in clear. Secrets need `secrets:reveal`; every reveal is audited. */
+  async function reveal(target: Target, ctx: RequestContext, key: string) {
+    const state: DocState = await documents.read(target.scope)
+    const value = state.values.get(key)
+    if (value === undefined)
+      throw new AppError('NOT_FOUND', `variable ${key} not found`, [
+        { key, message: 'not set in this environment' },
+      ])
+    const kind = state.meta.get(key)?.kind ?? 'config'
+    if (kind === 'secret') {
+      assertCan(ctx.actor, 'secrets:reveal', {
+        workspaceId: target.project.workspaceId,
+        projectId: target.project.id,
+        ...(target.env === null
+          ? {}
+          : { environmentId: target.env.id, environmentSlug: target.env.slug }),
+      })
+    }
+    await store.transaction((tx) =>
+      appendAudit(
+        tx,
+        ctx,
+        {
+          workspaceId: target.scope.workspaceId,
+          projectId: target.scope.projectId,
+          environmentId: target.scope.environmentId,
+          action: 'vars.reveal',
+          keys: [key],
+          detail: { kind, revision: state.revision },
+        },
+        clock.now(),
+      ),
+    )
+    return { key, value }
+  }
+
+  return { list, set, patch, remove, reveal }
+}
+
+export type VariableService = ReturnType<typeof createVariableService>

@@ -1,0 +1,95 @@
+import { newId } from '../../core/ids.ts'
+import {
+  createWrappedDataKey,
+  generateToken,
+  hashToken,
+  type KeyProvider,
+} from '../../crypto/index.ts'
+import type { Store } from '../../storage/store.ts'
+import { appendAudit } from '../audit/audit-service.ts'
+import type { Clock } from '../context.ts'
+
+export interface BootstrapResult {
+  workspaceId: string
+  /** The owner's first token: shown once to whoever started the server, never stored. */
+  ownerToken: string | undefined
+}
+
+/**
+ * On an empty store, creates the workspace, its data key, the owner and the owner's token (the
+ * given bootstrap token, or a new one). On a store that has a workspace, does nothing.
+ */
+export async function bootstrapWorkspace(deps: {
+  store: Store
+  provider: KeyProvider
+  pepper: Buffer
+  clock: Clock
+  bootstrapToken?: string
+}): Promise<BootstrapResult> {
+  const { store, clock } = deps
+  const existing = await store.workspaces.list()
+  if (existing[0] !== undefined) return { workspaceId: existing[0].id, ownerToken: undefined }
+  const now = clock.now()
+  const at = now.toISOString()
+  const workspaceId = newId('workspace', now.getTime())
+  const { dataKey, wrapped } = await createWrappedDataKey(deps.provider, workspaceId)
+  const ownerToken = deps.bootstrapToken ?? generateToken('pat')
+  await store.transaction(async (tx) => {
+    await tx.workspaces.create({ id: workspaceId, name: 'default', createdAt: at })
+    await tx.dataKeys.create({
+      id: dataKey.keyId,
+      workspaceId,
+      version: 1,
+      wrappedKey: wrapped,
+      rootKeyId: deps.provider.id,
+      state: 'current',
+      createdAt: at,
+    })
+    const memberId = newId('member', now.getTime())
+    await tx.members.create({
+      id: memberId,
+      workspaceId,
+      email: 'owner@localhost',
+      name: 'Owner',
+      role: 'owner',
+      disabled: false,
+      createdAt: at,
+    })
+    const tokenId = newId('token', now.getTime())
+    await tx.tokens.create({
+      id: tokenId,
+      workspaceId,
+      memberId,
+      kind: 'pat',
+      name: 'owner',
+      tokenHash: hashToken(deps.pepper, ownerToken),
+      scopes: ['read', 'write', 'secrets:reveal', 'deploy', 'admin'],
+      projectId: null,
+      environmentIds: null,
+      expiresAt: null,
+      createdAt: at,
+    })
+    const ctx = {
+      actor: {
+        kind: 'member' as const,
+        id: memberId,
+        workspaceId,
+        memberId,
+        role: 'owner' as const,
+        scopes: [],
+        tokenId,
+      },
+    }
+    await appendAudit(
+      tx,
+      ctx,
+      {
+        workspaceId,
+        action: 'workspace.bootstrap',
+        detail: { tokenId, fromEnvironment: deps.bootstrapToken !== undefined },
+      },
+      now,
+    )
+  })
+  return { workspaceId, ownerToken }
+}
