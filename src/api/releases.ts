@@ -49,3 +49,11 @@ export const UpdateProjectBodySchema = z.object({
   name: z.string().min(1).max(200).optional(),
   requiredKeys: z.array(VariableKeySchema).max(1000).optional(),
 })
+
+export const CreatePreviewBodySchema = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits, dashes'),
+  parent: z.string().min(1).max(100),
+  overrides: z.record(VariableKeySchema, z.string().max(65_536)).optional(),
+  ttl: z.string().optional(),
+  url: z.url().optional(),
+})

@@ -49,7 +49,14 @@ export async function startServer(
     trustProxy: config.trustProxy,
     routes: parts.routes,
   })
-  app.addHook('onClose', async () => parts.close())
+  // Expired previews are removed (and audited) once a minute; the timer never keeps us alive.
+  const sweeper = setInterval(() => {
+    parts.sweepExpired().catch((err: unknown) => app.log.error({ err }, 'preview sweep failed'))
+  }, 60_000).unref()
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper)
+    await parts.close()
+  })
   await app.listen({ host: config.host, port: config.port })
   const url = listeningUrl(config.host, app.server.address())
   app.log.info(

@@ -15,17 +15,23 @@ import { accessRoutes } from '../http/routes/access.ts'
 import { documentRoutes } from '../http/routes/documents.ts'
 import { eventRoutes } from '../http/routes/events.ts'
 import { projectRoutes } from '../http/routes/projects.ts'
+import { releaseRoutes } from '../http/routes/releases.ts'
+import { settingsRoutes } from '../http/routes/settings.ts'
 import { varRoutes } from '../http/routes/vars.ts'
 import { systemClock, type Clock } from '../services/context.ts'
 import { createDocumentService } from '../services/documents/document-service.ts'
 import { createMemoryEventBus } from '../services/events/memory-event-bus.ts'
 import { createMemberService } from '../services/members/member-service.ts'
 import { createProjectService } from '../services/projects/project-service.ts'
+import { createReleaseService } from '../services/releases/release-service.ts'
+import { withAutoDeploy } from '../services/releases/auto-deploy.ts'
+import { createPreviewService } from '../services/previews/preview-service.ts'
+import { createSettingsService } from '../services/projects/settings-service.ts'
 import { createTokenService } from '../services/tokens/token-service.ts'
 import { createVariableService } from '../services/variables/variable-service.ts'
 import { bootstrapWorkspace } from '../services/workspaces/bootstrap.ts'
 import { loadOrCreatePepper } from '../services/workspaces/pepper.ts'
-import { openStore } from '../storage/open-store.ts'
+import { openStore, type OpenStoreOptions } from '../storage/open-store.ts'
 import type { Store } from '../storage/store.ts'
 
 export interface Wired {
@@ -35,6 +41,8 @@ export interface Wired {
   authenticate: ReturnType<typeof createTokenService>['authenticate']
   /** Set on the first start only when Tresor made the owner token (it is in this file). */
   ownerTokenFile: string | undefined
+  /** Removes expired previews; the server runs it every minute. */
+  sweepExpired: () => Promise<number>
   close: () => Promise<void>
 }
 
@@ -45,14 +53,21 @@ async function rootKeyProvider(config: WireConfig): Promise<KeyProvider> {
   return (await loadOrCreateKeyFile(config.dataDir)).provider
 }
 
+/** Store options beyond the config: tests and benchmarks give each run its own schema. */
+export type WireStoreOptions = Pick<OpenStoreOptions, 'schema' | 'poolSize'>
+
 /** Opens the store, loads keys, bootstraps an empty store, and builds services and routes. */
-export async function wire(config: WireConfig, clock: Clock = systemClock): Promise<Wired> {
+export async function wire(
+  config: WireConfig,
+  clock: Clock = systemClock,
+  storeOptions: WireStoreOptions = {},
+): Promise<Wired> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
   const provider = await rootKeyProvider(config)
   const store = await openStore(
     config.databaseUrl === undefined
       ? { sqlitePath: join(config.dataDir, 'tresor.db') }
-      : { url: config.databaseUrl },
+      : { url: config.databaseUrl, ...storeOptions },
   )
   try {
     const pepper = await loadOrCreatePepper(store, provider, clock)
@@ -76,11 +91,23 @@ export async function wire(config: WireConfig, clock: Clock = systemClock): Prom
       loadCurrentKeyId: (ws) => store.dataKeys.loadCurrentKeyId(ws),
     })
     const events = createMemoryEventBus()
-    const documents = createDocumentService({ store, keyring, clock, events })
+    const rawDocuments = createDocumentService({ store, keyring, clock, events })
+    const releases = createReleaseService({
+      store,
+      documents: rawDocuments,
+      keyring,
+      clock,
+      events,
+    })
+    // Writes through the API auto-deploy environments that opted in; releases and previews use
+    // the plain service (a rollback's own revision must not trigger a second release).
+    const documents = withAutoDeploy(rawDocuments, { store, releases })
     const variables = createVariableService({ store, documents, clock })
     const projects = createProjectService({ store, clock })
     const tokens = createTokenService({ store, pepper, clock })
     const members = createMemberService({ store, clock })
+    const previews = createPreviewService({ store, documents: rawDocuments, clock })
+    const settings = createSettingsService({ store, clock })
     const deps = { store, documents, variables, projects, tokens, events }
     const routes = [
       projectRoutes(deps),
@@ -88,12 +115,22 @@ export async function wire(config: WireConfig, clock: Clock = systemClock): Prom
       documentRoutes(deps),
       accessRoutes({ ...deps, members }),
       eventRoutes(deps),
+      releaseRoutes({ ...deps, releases }),
+      settingsRoutes({ ...deps, settings, previews }),
     ]
     const close = async () => {
       await events.close()
       await store.close()
     }
-    return { store, events, routes, authenticate: tokens.authenticate, ownerTokenFile, close }
+    return {
+      store,
+      events,
+      routes,
+      authenticate: tokens.authenticate,
+      ownerTokenFile,
+      sweepExpired: previews.sweepExpired,
+      close,
+    }
   } catch (err) {
     await store.close()
     throw err
