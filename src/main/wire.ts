@@ -16,6 +16,7 @@ import { documentRoutes } from '../http/routes/documents.ts'
 import { eventRoutes } from '../http/routes/events.ts'
 import { projectRoutes } from '../http/routes/projects.ts'
 import { releaseRoutes } from '../http/routes/releases.ts'
+import { secretRequestRoutes } from '../http/routes/secret-requests.ts'
 import { settingsRoutes } from '../http/routes/settings.ts'
 import { varRoutes } from '../http/routes/vars.ts'
 import { systemClock, type Clock } from '../services/context.ts'
@@ -24,6 +25,7 @@ import { createMemoryEventBus } from '../services/events/memory-event-bus.ts'
 import { createMemberService } from '../services/members/member-service.ts'
 import { createProjectService } from '../services/projects/project-service.ts'
 import { createReleaseService } from '../services/releases/release-service.ts'
+import { createSecretRequestService } from '../services/secret-requests/secret-request-service.ts'
 import { withAutoDeploy } from '../services/releases/auto-deploy.ts'
 import { createPreviewService } from '../services/previews/preview-service.ts'
 import { createSettingsService } from '../services/projects/settings-service.ts'
@@ -90,7 +92,13 @@ export async function wire(
         (await store.dataKeys.loadWrappedKey(ws, keyId))?.wrappedKey,
       loadCurrentKeyId: (ws) => store.dataKeys.loadCurrentKeyId(ws),
     })
-    const events = createMemoryEventBus()
+    const events =
+      config.databaseUrl === undefined
+        ? createMemoryEventBus()
+        : (await import('../storage/dialects/postgres-event-bus.ts')).createPostgresEventBus({
+            url: config.databaseUrl,
+            ...(storeOptions.schema === undefined ? {} : { schema: storeOptions.schema }),
+          })
     const rawDocuments = createDocumentService({ store, keyring, clock, events })
     const releases = createReleaseService({
       store,
@@ -117,6 +125,10 @@ export async function wire(
       eventRoutes(deps),
       releaseRoutes({ ...deps, releases }),
       settingsRoutes({ ...deps, settings, previews }),
+      secretRequestRoutes({
+        ...deps,
+        secretRequests: createSecretRequestService({ store, variables, pepper, clock }),
+      }),
     ]
     const close = async () => {
       await events.close()

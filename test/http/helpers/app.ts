@@ -46,6 +46,8 @@ export interface AppUnderTest {
   limiterClock: { now: number }
   /** Every route registered through a plugin (all of them but `/v1/openapi.json`). */
   routes: RouteInfo[]
+  /** The PostgreSQL schema of this app's tables (undefined on SQLite). */
+  schema: string | undefined
   /** Removes expired previews now (the server does it every minute). */
   sweepExpired(): Promise<number>
   /** Runs literal SQL on the app's database behind the store's back; returns rows. */
@@ -112,6 +114,7 @@ export async function startApp(options: AppOptions = {}): Promise<AppUnderTest> 
     limiterClock,
     routes,
     sweepExpired: wired.sweepExpired,
+    schema: db.schema,
     sql: (text) => rawSql({ engine, dataDir, schema: db.schema }, text),
     async close() {
       await app.close()
