@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net'
 import { redactDatabaseUrl, type ServerConfig } from '../config/server-config.ts'
 import { buildServer, type TresorApp } from '../http/build-server.ts'
+import { registerOps } from '../http/metrics.ts'
 import { createFailureLimiter } from '../http/rate-limit.ts'
 import { wire } from './wire.ts'
 
@@ -53,6 +54,7 @@ export async function startServer(
   const sweeper = setInterval(() => {
     parts.sweepExpired().catch((err: unknown) => app.log.error({ err }, 'preview sweep failed'))
   }, 60_000).unref()
+  registerOps(app, parts.ready)
   app.addHook('onClose', async () => {
     clearInterval(sweeper)
     await parts.close()

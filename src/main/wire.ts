@@ -12,6 +12,7 @@ import {
 } from '../crypto/index.ts'
 import type { RouteRegistrar } from '../http/build-server.ts'
 import { accessRoutes } from '../http/routes/access.ts'
+import { dashboardRoutes } from '../http/routes/dashboard.ts'
 import { documentRoutes } from '../http/routes/documents.ts'
 import { eventRoutes } from '../http/routes/events.ts'
 import { projectRoutes } from '../http/routes/projects.ts'
@@ -45,6 +46,8 @@ export interface Wired {
   ownerTokenFile: string | undefined
   /** Removes expired previews; the server runs it every minute. */
   sweepExpired: () => Promise<number>
+  /** Throws unless the database answers and the root key opens the workspace's data key. */
+  ready: () => Promise<void>
   close: () => Promise<void>
 }
 
@@ -129,6 +132,7 @@ export async function wire(
         ...deps,
         secretRequests: createSecretRequestService({ store, variables, pepper, clock }),
       }),
+      dashboardRoutes(),
     ]
     const close = async () => {
       await events.close()
@@ -141,6 +145,10 @@ export async function wire(
       authenticate: tokens.authenticate,
       ownerTokenFile,
       sweepExpired: previews.sweepExpired,
+      ready: async () => {
+        await store.health()
+        await keyring.currentKey(boot.workspaceId)
+      },
       close,
     }
   } catch (err) {
