@@ -15,6 +15,14 @@ export interface ListedVar {
   updatedBy?: string
 }
 
+/** What a variable looks like on the wire: config shows its value, a secret only its preview. */
+export function shown(
+  kind: 'config' | 'secret',
+  value: string,
+): { value: string } | { preview: string } {
+  return kind === 'secret' ? { preview: previewSecret(value) } : { value }
+}
+
 export interface VarList {
   vars: ListedVar[]
   count: number
@@ -32,8 +40,7 @@ export async function listVars(
   for (const [key, value] of state.values) {
     const meta = state.meta.get(key)
     const kind = meta?.kind ?? 'config'
-    const item: ListedVar =
-      kind === 'secret' ? { key, kind, preview: previewSecret(value) } : { key, kind, value }
+    const item: ListedVar = { key, kind, ...shown(kind, value) }
     if (meta?.updatedAt !== undefined) item.updatedAt = meta.updatedAt
     if (meta?.updatedBy !== undefined) item.updatedBy = meta.updatedBy
     vars.push(item)

@@ -1,7 +1,6 @@
 import { assertCan } from '../../core/actor.ts'
 import { mergeDocument, replaceDocument } from '../../core/dotenv/index.ts'
 import { AppError } from '../../core/errors.ts'
-import { previewSecret } from '../../core/masking.ts'
 import type { KeyKind, Store } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
@@ -9,7 +8,7 @@ import type { DocState } from '../documents/document-state.ts'
 import type { CommitOptions, DocumentService } from '../documents/document-service.ts'
 import { redeployStatus } from '../projects/redeploy.ts'
 import type { Target } from '../projects/targets.ts'
-import { listVars, type VarList } from './var-list.ts'
+import { listVars, shown, type VarList } from './var-list.ts'
 import { assertNotReserved, changedKeys, kindWarnings } from './var-rules.ts'
 
 export interface SetInput {
@@ -22,11 +21,6 @@ export interface PatchInput {
   env: Readonly<Record<string, string>>
   secrets?: readonly string[] | undefined
   replace?: boolean | undefined
-}
-
-/** What a variable looks like on the wire: config shows its value, a secret only its preview. */
-export function shown(kind: KeyKind, value: string): { value: string } | { preview: string } {
-  return kind === 'secret' ? { preview: previewSecret(value) } : { value }
 }
 
 /**
