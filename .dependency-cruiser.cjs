@@ -30,6 +30,13 @@ module.exports = {
     only('cli-adapter', '^src/cli/', ['^src/core/', '^src/api/', '^src/client/']),
     only('mcp-adapter', '^src/mcp/', ['^src/core/', '^src/api/', '^src/client/']),
     only('config-uses-core', '^src/config/', ['^src/core/']),
+    // The dashboard reaches the server through the wire contract and the client only.
+    {
+      name: 'web-uses-api-client',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(src|test|scripts|bench)/', pathNot: ['^src/api/', '^src/client/'] },
+    },
     {
       name: 'nothing-imports-main',
       severity: 'error',
@@ -54,6 +61,6 @@ module.exports = {
     exclude: { path: '\\.test\\.ts$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
   },
 }

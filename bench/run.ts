@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<{ run?: Runner }>> = {
   documents: () => import('./documents.bench.ts' as string) as Promise<{ run?: Runner }>,
   http: () => import('./http.bench.ts' as string) as Promise<{ run?: Runner }>,
   cli: () => import('./cli.bench.ts' as string) as Promise<{ run?: Runner }>,
+  scale: () => import('./scale.bench.ts'),
 }
 
 const wanted = process.argv.slice(2)

@@ -1,48 +1,76 @@
-import { Command, CommanderError } from 'commander'
+import { parseVerbArgs } from './argv.ts'
+import { createContext } from './context.ts'
+import { describeError, UsageError } from './errors.ts'
+import { programHelp, verbHelp } from './help.ts'
+import { render } from './output.ts'
+import type { CliIo, VerbSpec } from './spec.ts'
+import { suggestion } from './suggest.ts'
+import { VERBS } from './table/index.ts'
 
-/** What the CLI needs from the process; the composition root passes the real ones. */
-export interface CliIo {
-  argv: string[]
-  version: string
-  stdout: (text: string) => void
-  stderr: (text: string) => void
+export type { CliIo } from './spec.ts'
+
+const HELP = new Set(['-h', '--help', 'help'])
+
+function findVerb(name: string): VerbSpec {
+  const spec = VERBS.find((v) => v.name === name)
+  if (spec !== undefined) return spec
+  if (name.startsWith('-'))
+    throw new UsageError(
+      `unknown option '${name}'`,
+      '(options go after the command: tresor <command> [options])',
+    )
+  throw new UsageError(
+    `unknown command '${name}'`,
+    suggestion(
+      name,
+      VERBS.map((v) => v.name),
+    ),
+  )
+}
+
+// `tresor`, `tresor --help`, `tresor help [verb]`, `tresor --version`: no verb to run.
+function topLevel(io: CliIo): number | undefined {
+  const [first, second] = io.argv
+  if (first === undefined) {
+    io.stderr(programHelp(VERBS))
+    return 2
+  }
+  if (first === '-v' || first === '--version') {
+    io.stdout(`${io.version}\n`)
+    return 0
+  }
+  if (!HELP.has(first)) return undefined
+  io.stdout(
+    second === undefined || first !== 'help' ? programHelp(VERBS) : verbHelp(findVerb(second)),
+  )
+  return 0
+}
+
+async function runVerb(io: CliIo, spec: VerbSpec): Promise<number> {
+  const { args, flags, help } = parseVerbArgs(spec, io.argv.slice(1))
+  if (help) {
+    io.stdout(verbHelp(spec))
+    return 0
+  }
+  const verb = await spec.load()
+  return render(await verb(createContext(spec.name, args, flags, io)), flags, io)
 }
 
 /**
- * Builds the command table and runs it. Each verb's implementation is imported lazily so that
- * client verbs never load server code. Returns the process exit code.
+ * Runs the command table. Each verb's implementation is imported lazily so that client verbs
+ * never load server code. Returns the process exit code: 0 ok, 1 failed, 2 bad usage.
  */
 export async function runCli(io: CliIo): Promise<number> {
-  const program = new Command('tresor')
-    .description('Environment variables and secrets for deployed apps')
-    .version(io.version, '-v, --version')
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .addHelpText(
-      'after',
-      '\nExamples:\n  tresor server                 start the server (SQLite in ./.tresor)\n',
-    )
-  // `tresor server` runs from the composition root (src/main/cli.ts) before this table is
-  // built; it is declared here so that help lists it with its flags.
-  program
-    .command('server')
-    .description('start the API server and print the URL it listens on')
-    .option('--host <host>', 'listen address (TRESOR_HOST, default 127.0.0.1)')
-    .option('--port <port>', 'listen port, 0 = any free port (TRESOR_PORT, default 7070)')
-    .option('--data-dir <dir>', 'data directory (TRESOR_DATA_DIR, default ./.tresor)')
-    .action(() => {
-      throw new CommanderError(
-        2,
-        'tresor.server',
-        'tresor server must be started by the tresor binary',
-      )
-    })
+  let verb = ''
   try {
-    await program.parseAsync(io.argv, { from: 'user' })
-    return 0
+    const done = topLevel(io)
+    if (done !== undefined) return done
+    const spec = findVerb(io.argv[0] ?? '')
+    verb = spec.name
+    return await runVerb(io, spec)
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2
-    throw err
+    const { text, exitCode } = describeError(err, verb)
+    io.stderr(text)
+    return exitCode
   }
 }

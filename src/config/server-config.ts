@@ -27,6 +27,11 @@ export interface ServerConfig {
   databaseUrl: string | undefined
   /** The 32-byte root key from `TRESOR_ROOT_KEY`; `undefined` = the key file in `dataDir`. */
   rootKey: Buffer | undefined
+  /**
+   * Root keys replaced by a rotation (`TRESOR_ROOT_KEY_PREVIOUS`), still able to unwrap data keys
+   * until `POST /v1/admin/keys/rewrap` has moved them all under `rootKey`.
+   */
+  rootKeyPrevious?: readonly Buffer[] | undefined
   bootstrapToken: string | undefined
   logLevel: LogLevel
   bodyLimit: number
@@ -101,6 +106,17 @@ const SETTINGS: { [K in keyof ServerConfig]: Setting<ServerConfig[K]> } = {
     json: { type: 'string', pattern: '^\\s*[A-Za-z0-9+/_-]{43}=?\\s*$' },
     parse: parseRootKey,
   },
+  rootKeyPrevious: {
+    env: 'TRESOR_ROOT_KEY_PREVIOUS',
+    secret: true,
+    description:
+      'Comma-separated base64 root keys replaced by a rotation; they only unwrap, never wrap',
+    json: {
+      type: 'string',
+      pattern: '^\\s*[A-Za-z0-9+/_-]{43}=?\\s*(,\\s*[A-Za-z0-9+/_-]{43}=?\\s*)*$',
+    },
+    parse: parseRootKeyList,
+  },
   bootstrapToken: {
     env: 'TRESOR_BOOTSTRAP_TOKEN',
     secret: true,
@@ -130,6 +146,21 @@ const SETTINGS: { [K in keyof ServerConfig]: Setting<ServerConfig[K]> } = {
     json: { type: 'string' },
     parse: parseTrustProxy,
   },
+}
+
+/** Previous root keys: comma-separated, each checked like TRESOR_ROOT_KEY and never quoted. */
+function parseRootKeyList(raw: string): Parsed<readonly Buffer[]> {
+  const items = raw.split(',').map((item) => item.trim())
+  const keys: Buffer[] = []
+  for (const [i, item] of items.entries()) {
+    const parsed = parseRootKey(item)
+    if (!parsed.ok) {
+      keys.forEach((k) => k.fill(0))
+      return { ok: false, message: `key ${i + 1} of ${items.length} ${parsed.message}` }
+    }
+    keys.push(parsed.value)
+  }
+  return { ok: true, value: Object.freeze(keys) }
 }
 
 const FLAG_NAMES: Record<keyof ServerFlags, string> = {

@@ -13,6 +13,8 @@ export const ID_PREFIXES = {
   secretRequest: 'sreq',
   request: 'req',
   dataKey: 'dk',
+  webhook: 'whk',
+  webhookDelivery: 'dlv',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

@@ -20,6 +20,12 @@ export {
   type WrappedKey,
 } from './envelope.ts'
 export { loadOrCreateKeyFile, ROOT_KEY_FILE, type KeyFile } from './kek/key-file.ts'
+export {
+  loadExistingKeyFile,
+  loadPreviousKeyFile,
+  PREVIOUS_ROOT_KEY_FILE,
+  rotateKeyFile,
+} from './kek/key-file-rotation.ts'
 export type { KeyProvider } from './kek/key-provider.ts'
 export { createMultiKeyProvider } from './kek/multi-provider.ts'
 export { createStaticKeyProvider } from './kek/static-provider.ts'

@@ -23,4 +23,21 @@ describe('createLoadCache', () => {
     const got = await Promise.all([1, 2, 3].map(() => cache.getOrLoad('k', slow)))
     expect(got).toEqual(['v1', 'v1', 'v1'])
   })
+
+  it('peek() shows only settled successes, and nothing after eviction or a failure', async () => {
+    const cache = createLoadCache<string>(1)
+    let fail!: (e: Error) => void
+    const failing = cache.getOrLoad(
+      'bad',
+      () => new Promise<string>((_, reject) => (fail = reject)),
+    )
+    expect(cache.peek('bad')).toBeUndefined()
+    fail(new Error('no'))
+    await expect(failing).rejects.toThrow('no')
+    expect(cache.peek('bad')).toBeUndefined()
+    await cache.getOrLoad('a', () => Promise.resolve('A'))
+    expect(cache.peek('a')).toBe('A')
+    await cache.getOrLoad('b', () => Promise.resolve('B'))
+    expect([cache.peek('a'), cache.peek('b')]).toEqual([undefined, 'B'])
+  })
 })

@@ -105,6 +105,20 @@ describe('createKeyring', () => {
     expect(counts.unwraps).toBe(3)
   })
 
+  it('cachedKey() answers without I/O only for a key already loaded in that workspace', async () => {
+    const { keyring, addKey, counts } = setup()
+    const key = await addKey(A)
+    expect(keyring.cachedKey(A, key.keyId)).toBeUndefined()
+    const pending = keyring.keyFor(A, key.keyId)
+    expect(keyring.cachedKey(A, key.keyId)).toBeUndefined()
+    await pending
+    expect(keyring.cachedKey(A, key.keyId)?.key.export().equals(key.key.export())).toBe(true)
+    expect(keyring.cachedKey(B, key.keyId)).toBeUndefined()
+    keyring.forget(A)
+    expect(keyring.cachedKey(A, key.keyId)).toBeUndefined()
+    expect(counts.unwraps).toBe(1)
+  })
+
   it('does not cache a failure: a missing key can appear later', async () => {
     const { keyring, addKey, rows } = setup()
     const key = await addKey(A)

@@ -26,6 +26,11 @@ export interface Keyring {
   currentKey(workspaceId: string): Promise<DataKey>
   /** The key `keyId` (e.g. from `parseSealedHeader`), only if it belongs to the workspace. */
   keyFor(workspaceId: string, keyId: string): Promise<DataKey>
+  /**
+   * The key `keyId` if `keyFor` already loaded it, without waiting: for code inside a store
+   * transaction, which must not await a KMS while it holds the document's lock.
+   */
+  cachedKey(workspaceId: string, keyId: string): DataKey | undefined
   /** Seals under the workspace's current key. */
   seal(plaintext: Buffer | string, aad: Aad): Promise<Sealed>
   /** Opens with the key named in the blob's header, looked up in `aad.workspaceId` only. */
@@ -68,6 +73,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
   return Object.freeze({
     currentKey,
     keyFor,
+    cachedKey: (workspaceId, keyId) => keys.peek(prefixOf(workspaceId) + keyId),
     seal: async (plaintext, aad) => sealValue(await currentKey(aad.workspaceId), plaintext, aad),
     open: async (sealed, aad) => {
       const { keyId } = parseSealedHeader(sealed)

@@ -19,12 +19,12 @@ export interface WrappedKeyRecord {
  * unwrapped again and compared before it is returned: replacing a wrapped key with a bad one
  * would lose every value under it.
  */
-export async function rewrapAll(
-  records: readonly WrappedKeyRecord[],
+export async function rewrapAll<R extends WrappedKeyRecord>(
+  records: readonly R[],
   from: KeyProvider,
   to: KeyProvider,
-): Promise<(WrappedKeyRecord & { readonly changed: boolean })[]> {
-  const out: (WrappedKeyRecord & { changed: boolean })[] = []
+): Promise<(R & { readonly changed: boolean })[]> {
+  const out: (R & { changed: boolean })[] = []
   for (const record of records) {
     if (parseWrappedHeader(record.wrapped).rootKeyId === to.id) {
       out.push({ ...record, changed: false })
@@ -54,7 +54,8 @@ function sameKey(a: DataKey, b: DataKey): boolean {
 
 /**
  * Re-seals one blob under a newer data key (data-key rotation), keeping its row binding. A blob
- * already under `toKey` is checked and returned as is, so the store-side loop can be re-run.
+ * already under `toKey` is checked and returned as is, so the store-side loop can be re-run. The
+ * new blob is opened again and compared before it is returned: it replaces the only copy.
  */
 export function resealBlob(blob: Sealed, aad: Aad, fromKey: DataKey, toKey: DataKey): Sealed {
   if (parseSealedHeader(blob).keyId === toKey.keyId) {
@@ -62,9 +63,16 @@ export function resealBlob(blob: Sealed, aad: Aad, fromKey: DataKey, toKey: Data
     return blob
   }
   const plaintext = openValue(fromKey, blob, aad)
+  let check: Buffer | undefined
   try {
-    return sealValue(toKey, plaintext, aad)
+    const resealed = sealValue(toKey, plaintext, aad)
+    check = openValue(toKey, resealed, aad)
+    if (!check.equals(plaintext)) {
+      throw new AppError('CRYPTO_ERROR', `re-sealed blob under ${toKey.keyId} did not verify`)
+    }
+    return resealed
   } finally {
     plaintext.fill(0)
+    check?.fill(0)
   }
 }

@@ -6,11 +6,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify'
-import {
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod'
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { AppError } from '../core/errors.ts'
 import { registerAuth, type AuthDeps } from './auth.ts'
@@ -19,6 +15,7 @@ import { buildLoggerOptions, type LogOptions } from './logger.ts'
 import { registerOpenApi } from './openapi.ts'
 import { generateRequestId, registerRequestId } from './request-id.ts'
 import { registerSse } from './sse.ts'
+import { validatorCompiler } from './validation.ts'
 
 /** The Fastify instance routes are registered on, typed by the zod schemas they declare. */
 export type TresorApp = FastifyInstance<

@@ -58,9 +58,10 @@ function validationError(err: FastifyError & { validation: ValidationEntry[] }):
         : [context === 'querystring' ? 'query' : context, path].filter(Boolean).join('.')
     return { ...(field !== '' && { field }), message: v.message ?? 'is invalid' }
   })
+  const what = CONTEXT_NAMES[context] ?? context
   return new AppError(
     'VALIDATION_FAILED',
-    `The ${CONTEXT_NAMES[context] ?? context} is invalid`,
+    `The ${what} ${what.endsWith('s') ? 'are' : 'is'} invalid`,
     errors,
   )
 }

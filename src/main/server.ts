@@ -54,6 +54,10 @@ export async function startServer(
   const sweeper = setInterval(() => {
     parts.sweepExpired().catch((err: unknown) => app.log.error({ err }, 'preview sweep failed'))
   }, 60_000).unref()
+  parts.startWebhooks({
+    userAgent: `Tresor-Webhooks/${__TRESOR_VERSION__}`,
+    onError: (err) => app.log.error({ err }, 'webhook delivery failed'),
+  })
   registerOps(app, parts.ready)
   app.addHook('onClose', async () => {
     clearInterval(sweeper)

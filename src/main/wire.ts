@@ -6,8 +6,10 @@ import type { ServerConfig } from '../config/server-config.ts'
 import type { EventBus } from '../core/events.ts'
 import {
   createKeyring,
+  createMultiKeyProvider,
   createStaticKeyProvider,
   loadOrCreateKeyFile,
+  loadPreviousKeyFile,
   type KeyProvider,
 } from '../crypto/index.ts'
 import type { RouteRegistrar } from '../http/build-server.ts'
@@ -15,17 +17,21 @@ import { accessRoutes } from '../http/routes/access.ts'
 import { dashboardRoutes } from '../http/routes/dashboard.ts'
 import { documentRoutes } from '../http/routes/documents.ts'
 import { eventRoutes } from '../http/routes/events.ts'
+import { keyRoutes } from '../http/routes/keys.ts'
 import { projectRoutes } from '../http/routes/projects.ts'
 import { releaseRoutes } from '../http/routes/releases.ts'
 import { secretRequestRoutes } from '../http/routes/secret-requests.ts'
 import { settingsRoutes } from '../http/routes/settings.ts'
 import { varRoutes } from '../http/routes/vars.ts'
+import { webhookRoutes } from '../http/routes/webhooks.ts'
 import { systemClock, type Clock } from '../services/context.ts'
 import { createDocumentService } from '../services/documents/document-service.ts'
+import { createKeyService } from '../services/keys/key-service.ts'
 import { createMemoryEventBus } from '../services/events/memory-event-bus.ts'
 import { createMemberService } from '../services/members/member-service.ts'
 import { createProjectService } from '../services/projects/project-service.ts'
 import { createReleaseService } from '../services/releases/release-service.ts'
+import { createWebhooks } from '../services/webhooks/index.ts'
 import { createSecretRequestService } from '../services/secret-requests/secret-request-service.ts'
 import { withAutoDeploy } from '../services/releases/auto-deploy.ts'
 import { createPreviewService } from '../services/previews/preview-service.ts'
@@ -46,16 +52,32 @@ export interface Wired {
   ownerTokenFile: string | undefined
   /** Removes expired previews; the server runs it every minute. */
   sweepExpired: () => Promise<number>
+  /** Starts the webhook delivery worker (stopped by `close`); the server calls it once. */
+  startWebhooks: ReturnType<typeof createWebhooks>['start']
   /** Throws unless the database answers and the root key opens the workspace's data key. */
   ready: () => Promise<void>
   close: () => Promise<void>
 }
 
-type WireConfig = Pick<ServerConfig, 'dataDir' | 'databaseUrl' | 'rootKey' | 'bootstrapToken'>
+type WireConfig = Pick<
+  ServerConfig,
+  'dataDir' | 'databaseUrl' | 'rootKey' | 'rootKeyPrevious' | 'bootstrapToken'
+>
 
-async function rootKeyProvider(config: WireConfig): Promise<KeyProvider> {
-  if (config.rootKey !== undefined) return createStaticKeyProvider(config.rootKey)
-  return (await loadOrCreateKeyFile(config.dataDir)).provider
+/**
+ * The root key (TRESOR_ROOT_KEY, else the data dir's key file) plus the keys a rotation replaced
+ * (TRESOR_ROOT_KEY_PREVIOUS, and root.key.previous in key-file mode), which only unwrap.
+ */
+export async function rootKeyProvider(config: WireConfig): Promise<KeyProvider> {
+  const previous = (config.rootKeyPrevious ?? []).map((key, i) =>
+    createStaticKeyProvider(key, `TRESOR_ROOT_KEY_PREVIOUS key ${i + 1}`),
+  )
+  if (config.rootKey !== undefined) {
+    return createMultiKeyProvider(createStaticKeyProvider(config.rootKey), previous)
+  }
+  const current = (await loadOrCreateKeyFile(config.dataDir)).provider
+  const fromFile = await loadPreviousKeyFile(config.dataDir)
+  return createMultiKeyProvider(current, fromFile === undefined ? previous : [fromFile, ...previous])
 }
 
 /** Store options beyond the config: tests and benchmarks give each run its own schema. */
@@ -102,13 +124,29 @@ export async function wire(
             url: config.databaseUrl,
             ...(storeOptions.schema === undefined ? {} : { schema: storeOptions.schema }),
           })
-    const rawDocuments = createDocumentService({ store, keyring, clock, events })
+    const keys = createKeyService({
+      store,
+      keyring,
+      provider,
+      clock,
+      // No value or key material can reach this line: AppError messages never carry any.
+      onGuardError: (err) => process.stderr.write(`nonce guard: ${String(err)}\n`),
+    })
+    const rawDocuments = createDocumentService({
+      store,
+      keyring,
+      clock,
+      events,
+      onSealed: keys.sealGuard,
+    })
+    const webhooks = createWebhooks({ store, keyring, clock })
     const releases = createReleaseService({
       store,
       documents: rawDocuments,
       keyring,
       clock,
       events,
+      hooks: webhooks.releaseHooks,
     })
     // Writes through the API auto-deploy environments that opted in; releases and previews use
     // the plain service (a rollback's own revision must not trigger a second release).
@@ -128,13 +166,16 @@ export async function wire(
       eventRoutes(deps),
       releaseRoutes({ ...deps, releases }),
       settingsRoutes({ ...deps, settings, previews }),
+      webhookRoutes({ store, webhooks: webhooks.service }),
       secretRequestRoutes({
         ...deps,
         secretRequests: createSecretRequestService({ store, variables, pepper, clock }),
       }),
       dashboardRoutes(),
+      keyRoutes({ keys }),
     ]
     const close = async () => {
+      await webhooks.stop()
       await events.close()
       await store.close()
     }
@@ -145,6 +186,7 @@ export async function wire(
       authenticate: tokens.authenticate,
       ownerTokenFile,
       sweepExpired: previews.sweepExpired,
+      startWebhooks: webhooks.start,
       ready: async () => {
         await store.health()
         await keyring.currentKey(boot.workspaceId)

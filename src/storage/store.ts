@@ -140,6 +140,11 @@ export interface RevisionRow {
 }
 export type NewRevision = RevisionRow
 export type RevisionMeta = Omit<RevisionRow, 'sealed'>
+/** What opening a revision needs, without the clear metadata (the hot read path). */
+export type SealedRevision = Pick<
+  RevisionRow,
+  'id' | 'workspaceId' | 'projectId' | 'environmentId' | 'number' | 'createdAt' | 'keyId' | 'sealed'
+>
 
 export type ReleaseStatus = 'pending' | 'active' | 'superseded' | 'failed'
 export interface ReleaseRow {
@@ -163,6 +168,23 @@ export interface ReleaseRow {
 }
 export type NewRelease = ReleaseRow
 export type ReleaseMeta = Omit<ReleaseRow, 'sealed'>
+
+/** A stored ciphertext and the ids its AAD is made of: what data-key rotation re-seals. */
+export interface SealedRow {
+  /** The revision or release id (the AAD's last field). */
+  id: string
+  workspaceId: string
+  projectId: string
+  /** null for a project's shared document. */
+  environmentId: string | null
+  keyId: string
+  sealed: Buffer
+}
+/** A page of SealedRows in id order: those after `afterId`, at most `limit` (default 100). */
+export interface SealedPage {
+  afterId?: string
+  limit?: number
+}
 
 export type TokenKind = 'pat' | 'svc'
 export type TokenScope = 'read' | 'write' | 'secrets:reveal' | 'deploy' | 'admin'
@@ -335,17 +357,35 @@ export interface EnvironmentRepo extends EnvironmentReads {
 
 export interface RevisionReads {
   latest(scope: DocumentScope): Promise<RevisionRow | undefined>
+  /** The latest revision's ciphertext and identity only: one narrow row, nothing to decode. */
+  latestSealed(scope: DocumentScope): Promise<SealedRevision | undefined>
   get(scope: DocumentScope, number: number): Promise<RevisionRow | undefined>
   getById(workspaceId: string, id: string): Promise<RevisionRow | undefined>
   /** Newest first, without the sealed blob. */
   list(scope: DocumentScope, page?: Page): Promise<RevisionMeta[]>
+  /** The workspace's revisions sealed under data key `keyId`, in id order (re-sealing). */
+  listSealedByKey(workspaceId: string, keyId: string, page?: SealedPage): Promise<SealedRow[]>
+  /** How many of the workspace's revisions are sealed under `keyId` (rotation, nonce budget). */
+  countByKey(workspaceId: string, keyId: string): Promise<number>
 }
 export interface RevisionRepo extends RevisionReads {
   /**
    * Appends revision `row.number` and advances the document's head to it. CONFLICT unless
-   * `row.number` is exactly head + 1. There is no update or delete: revisions are immutable.
+   * `row.number` is exactly head + 1. There is no delete, and no update of content: revisions
+   * are immutable.
    */
   append(row: NewRevision): Promise<RevisionRow>
+  /**
+   * Data-key rotation only: replaces revision `id`'s ciphertext by `sealed` (the same plaintext
+   * under `toKeyId`) if it is still under `fromKeyId`. True when this call replaced it.
+   */
+  reseal(
+    workspaceId: string,
+    id: string,
+    fromKeyId: string,
+    sealed: Uint8Array,
+    toKeyId: string,
+  ): Promise<boolean>
 }
 
 export interface ReleaseReads {
@@ -358,11 +398,23 @@ export interface ReleaseReads {
   latest(workspaceId: string, environmentId: string): Promise<ReleaseRow | undefined>
   /** Newest first, without the sealed snapshot. */
   list(workspaceId: string, environmentId: string, page?: Page): Promise<ReleaseMeta[]>
+  /** The workspace's release snapshots sealed under data key `keyId`, in id order. */
+  listSealedByKey(workspaceId: string, keyId: string, page?: SealedPage): Promise<SealedRow[]>
+  /** How many of the workspace's release snapshots are sealed under `keyId`. */
+  countByKey(workspaceId: string, keyId: string): Promise<number>
 }
 export interface ReleaseRepo extends ReleaseReads {
   /** CONFLICT when the environment already has a release with this number. */
   create(row: NewRelease): Promise<ReleaseRow>
   setStatus(workspaceId: string, id: string, status: ReleaseStatus): Promise<void>
+  /** Data-key rotation only: as `RevisionRepo.reseal`, for a release's snapshot. */
+  reseal(
+    workspaceId: string,
+    id: string,
+    fromKeyId: string,
+    sealed: Uint8Array,
+    toKeyId: string,
+  ): Promise<boolean>
 }
 
 export interface TokenReads {
@@ -408,6 +460,112 @@ export interface ServerSecretRepo extends ServerSecretReads {
   rewrap(name: string, wrapped: Uint8Array, rootKeyId: string): Promise<void>
 }
 
+// ---- webhooks -------------------------------------------------------------------------------
+
+export interface WebhookRow {
+  id: string
+  workspaceId: string
+  projectId: string
+  url: string
+  description: string | null
+  /** null = every environment of the project. */
+  environmentIds: string[] | null
+  /** The signing secret sealed under the workspace data key (AAD environment `~webhook`). */
+  sealedSecret: Buffer
+  keyId: string
+  createdBy: string
+  createdAt: Timestamp
+}
+export type NewWebhook = WebhookRow
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed'
+export interface WebhookDeliveryRow {
+  id: string
+  workspaceId: string
+  projectId: string
+  webhookId: string
+  releaseId: string
+  environmentId: string
+  event: string
+  /** The exact JSON body sent: ids, numbers and key names, never a value. */
+  payload: string
+  status: WebhookDeliveryStatus
+  /** Attempts started so far (a claim counts one). */
+  attempts: number
+  /** When a pending delivery is next due; while one is being sent, the end of its claim. */
+  nextAttemptAt: Timestamp | null
+  lastAttemptAt: Timestamp | null
+  lastStatusCode: number | null
+  /** Why the last attempt failed, in Tresor's words (never the receiver's response body). */
+  lastError: string | null
+  deliveredAt: Timestamp | null
+  createdAt: Timestamp
+}
+export type NewWebhookDelivery = WebhookDeliveryRow
+/** How an attempt ended: the fields `finish` writes. */
+export interface WebhookAttemptResult {
+  status: WebhookDeliveryStatus
+  nextAttemptAt: Timestamp | null
+  lastStatusCode: number | null
+  lastError: string | null
+  deliveredAt: Timestamp | null
+}
+
+export interface WebhookReads {
+  get(workspaceId: string, id: string): Promise<WebhookRow | undefined>
+  /** Oldest first. */
+  list(workspaceId: string, projectId: string): Promise<WebhookRow[]>
+  /** The workspace's webhook secrets sealed under `keyId`, in id order (data-key rotation). */
+  listSealedByKey(workspaceId: string, keyId: string, page?: SealedPage): Promise<SealedRow[]>
+  countByKey(workspaceId: string, keyId: string): Promise<number>
+}
+export interface WebhookRepo extends WebhookReads {
+  create(row: NewWebhook): Promise<WebhookRow>
+  /** Deletes the webhook and every delivery of it; NOT_FOUND if none. */
+  delete(workspaceId: string, id: string): Promise<void>
+  /** Data-key rotation only: as `RevisionRepo.reseal`, for a webhook's secret. */
+  reseal(
+    workspaceId: string,
+    id: string,
+    fromKeyId: string,
+    sealed: Uint8Array,
+    toKeyId: string,
+  ): Promise<boolean>
+}
+
+export interface WebhookDeliveryReads {
+  get(workspaceId: string, id: string): Promise<WebhookDeliveryRow | undefined>
+  /** Newest first. */
+  list(
+    workspaceId: string,
+    webhookId: string,
+    page?: { limit?: number },
+  ): Promise<WebhookDeliveryRow[]>
+  /** Pending deliveries of every workspace due at or before `at`, most overdue first. */
+  listDue(at: Timestamp, limit: number): Promise<WebhookDeliveryRow[]>
+  /** The earliest `nextAttemptAt` of any pending delivery, undefined when none is pending. */
+  nextDueAt(): Promise<Timestamp | undefined>
+}
+export interface WebhookDeliveryRepo extends WebhookDeliveryReads {
+  create(row: NewWebhookDelivery): Promise<WebhookDeliveryRow>
+  /**
+   * Compare-and-set claim of one attempt: only if the delivery is still pending and still due at
+   * `dueAt` (so of two replicas reading the same row, one wins). Counts the attempt, stamps
+   * `lastAttemptAt = at` and pushes `nextAttemptAt` to `leaseUntil` (if the sender dies, the
+   * delivery is due again then). Returns the claimed row, undefined when another claim won.
+   */
+  claim(
+    id: string,
+    dueAt: Timestamp,
+    at: Timestamp,
+    leaseUntil: Timestamp,
+  ): Promise<WebhookDeliveryRow | undefined>
+  /** Records how attempt number `attempt` ended, unless the delivery moved on since; true if so. */
+  finish(id: string, attempt: number, result: WebhookAttemptResult): Promise<boolean>
+  /** Makes a delivery pending and due at `at` with a fresh set of attempts; NOT_FOUND if none. */
+  requeue(workspaceId: string, id: string, at: Timestamp): Promise<WebhookDeliveryRow>
+}
+
 // ---- the store ------------------------------------------------------------------------------
 
 export interface StoreReads {
@@ -422,6 +580,8 @@ export interface StoreReads {
   auditEvents: AuditEventReads
   secretRequests: SecretRequestReads
   serverSecrets: ServerSecretReads
+  webhooks: WebhookReads
+  webhookDeliveries: WebhookDeliveryReads
 }
 
 export interface StoreTx {
@@ -436,6 +596,8 @@ export interface StoreTx {
   auditEvents: AuditEventRepo
   secretRequests: SecretRequestRepo
   serverSecrets: ServerSecretRepo
+  webhooks: WebhookRepo
+  webhookDeliveries: WebhookDeliveryRepo
 }
 
 export interface StoreHealth {

@@ -69,7 +69,8 @@ async function createKeyFile(dir: string, path: string): Promise<boolean> {
   }
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+/** Fsyncs a directory, so that a link or rename in it survives a power loss. */
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r')
   try {
     await handle.sync()
@@ -78,7 +79,8 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-async function readKeyFile(path: string): Promise<Buffer> {
+/** Reads a root key file after checking it is a regular 0600 file of exactly 32 bytes. */
+export async function readKeyFile(path: string): Promise<Buffer> {
   const handle = await open(path, 'r')
   try {
     // fstat on the open handle, so the checks apply to the very file that is read.
@@ -110,6 +112,7 @@ function refuse(path: string, mode: string, why: string): never {
   )
 }
 
-function errorCode(err: unknown): unknown {
+/** The `code` of a Node.js system error (`ENOENT`, `EEXIST`…), if any. */
+export function errorCode(err: unknown): unknown {
   return typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { AuditListSchema, AuditQuerySchema, AuditVerifySchema } from '../../api/audit.ts'
 import {
   CreatedTokenSchema,
   CreateMemberBodySchema,
@@ -10,12 +9,10 @@ import {
   UpdateMemberBodySchema,
   WhoamiSchema,
 } from '../../api/tokens.ts'
-import { assertCan } from '../../core/actor.ts'
-import { listAudit, verifyWorkspaceAudit } from '../../services/audit/audit-service.ts'
-import { resolveEnvironment, resolveProject } from '../../services/projects/targets.ts'
 import type { MemberService } from '../../services/members/member-service.ts'
 import type { TokenRow } from '../../storage/store.ts'
 import type { TresorApp } from '../build-server.ts'
+import { registerAuditRoutes } from './audit.ts'
 import { ctxOf, type RouteDeps } from './route-deps.ts'
 
 const IdParams = z.object({ id: z.string().min(1).max(100) })
@@ -25,7 +22,7 @@ function tokenInfo(t: TokenRow) {
   return info
 }
 
-/** Tokens, members, whoami and the audit log. */
+/** Tokens, members, whoami and the audit log (see audit.ts). */
 export function accessRoutes(deps: RouteDeps & { members: MemberService }) {
   return (app: TresorApp) => {
     app.get(
@@ -110,52 +107,6 @@ export function accessRoutes(deps: RouteDeps & { members: MemberService }) {
         return deps.members.update(ctxOf(req), req.params.id, req.body)
       },
     )
-    app.get(
-      '/v1/audit',
-      {
-        schema: {
-          tags: ['audit'],
-          querystring: AuditQuerySchema,
-          response: { 200: AuditListSchema },
-        },
-      },
-      async (req) => {
-        const ctx = ctxOf(req)
-        assertCan(ctx.actor, 'admin')
-        const q = req.query
-        const projectId =
-          q.project === undefined
-            ? undefined
-            : (await resolveProject(deps.store, ctx, q.project, 'read')).id
-        const environmentId =
-          q.env === undefined || q.project === undefined
-            ? undefined
-            : ((await resolveEnvironment(deps.store, ctx, q.project, q.env, 'read')).scope
-                .environmentId ?? undefined)
-        const events = await listAudit(deps.store, ctx.actor.workspaceId, {
-          ...(projectId === undefined ? {} : { projectId }),
-          ...(environmentId === undefined ? {} : { environmentId }),
-          ...(q.actor === undefined ? {} : { actorId: q.actor }),
-          ...(q.action === undefined ? {} : { action: q.action }),
-          ...(q.since === undefined ? {} : { since: q.since }),
-          ...(q.until === undefined ? {} : { until: q.until }),
-          ...(q.before === undefined ? {} : { beforeSeq: q.before }),
-          limit: q.limit ?? 100,
-        })
-        return { events: events.map(({ workspaceId: _ws, prevHash: _p, ...e }) => e) }
-      },
-    )
-    app.get(
-      '/v1/audit/verify',
-      { schema: { tags: ['audit'], response: { 200: AuditVerifySchema } } },
-      async (req) => {
-        const ctx = ctxOf(req)
-        assertCan(ctx.actor, 'admin')
-        const v = await verifyWorkspaceAudit(deps.store, ctx.actor.workspaceId)
-        return v.ok
-          ? { ok: true, count: v.count }
-          : { ok: false, count: v.seq - 1, brokenAt: v.seq, reason: v.reason }
-      },
-    )
+    registerAuditRoutes(app, deps)
   }
 }

@@ -47,7 +47,9 @@ interface Asset {
 // old one may be cached for ever. index.html names the current ones and must never be cached.
 function cacheOf(path: string): string {
   if (path === '/index.html') return 'no-store'
-  return path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=3600'
+  return path.startsWith('/assets/')
+    ? 'public, max-age=31536000, immutable'
+    : 'public, max-age=3600'
 }
 
 /** Reads every file of the built dashboard once, at start; requests never touch the disk. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EnvironmentParamsSchema, ProjectParamsSchema } from '../../api/common.ts'
-import { DiffSchema, RevisionListSchema } from '../../api/vars.ts'
+import { DiffSchema, RevisionListSchema, VarListSchema } from '../../api/vars.ts'
 import { diffVariables } from '../../core/diff.ts'
 import type { DocState } from '../../services/documents/document-state.ts'
 import { maskedText, putDocumentText } from '../../services/variables/document-text.ts'
@@ -38,7 +38,19 @@ function register(
   const tags = ['documents']
   app.get(
     `${base}/document`,
-    { schema: { tags, hide, params, response: { 200: TextSchema } } },
+    {
+      schema: {
+        tags,
+        hide,
+        params,
+        response: {
+          200: {
+            description: 'The document, each secret masked as `KEY=<preview> # secret`',
+            content: { 'text/plain': { schema: TextSchema } },
+          },
+        },
+      },
+    },
     async (req, reply) => {
       const state = await deps.documents.read((await target(req, 'read')).scope)
       return reply
@@ -49,7 +61,17 @@ function register(
   )
   app.put(
     `${base}/document`,
-    { schema: { tags, hide, params, querystring: DocumentQuerySchema, body: TextSchema } },
+    {
+      schema: {
+        tags,
+        hide,
+        params,
+        querystring: DocumentQuerySchema,
+        consumes: ['text/plain'],
+        body: TextSchema,
+        response: { 200: VarListSchema },
+      },
+    },
     async (req, reply) => {
       const t = await target(req, 'write')
       const out = await putDocumentText(deps.documents, t, ctxOf(req), req.body, {
@@ -57,7 +79,7 @@ function register(
         replace: req.query.replace === 'true',
         skipReserved: req.query.skipReserved === 'true',
       })
-      const list = await deps.variables.list(t)
+      const list = await deps.variables.listAfterWrite(t, out.state)
       return reply
         .header('etag', `"${out.state.revision}"`)
         .send({ ...list, warnings: out.warnings })

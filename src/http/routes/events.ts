@@ -16,7 +16,19 @@ export function eventRoutes(deps: RouteDeps) {
   return (app: TresorApp) => {
     app.get(
       '/v1/events',
-      { schema: { tags: ['events'], querystring: EventsQuerySchema } },
+      {
+        schema: {
+          tags: ['events'],
+          querystring: EventsQuerySchema,
+          response: {
+            200: {
+              description:
+                'One `event:` per change or release; `data:` is JSON naming keys, never values',
+              content: { 'text/event-stream': { schema: z.string() } },
+            },
+          },
+        },
+      },
       async (req, reply) => {
         const ctx = ctxOf(req)
         const filter: EventFilter = {}

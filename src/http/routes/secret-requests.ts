@@ -144,6 +144,10 @@ function registerLinkRoutes(app: TresorApp, deps: SecretRequestRouteDeps) {
         deps.secretRequests.fulfill(req.body.token, req.body.value, caller(req)),
       ),
   )
+}
+
+// The page and its two assets: public, hidden from the OpenAPI document.
+function registerPageRoutes(app: TresorApp) {
   const page = { config: { public: true }, schema: { hide: true } }
   app.get('/s', page, (_req, reply) => sendAsset(reply, 'text/html; charset=utf-8', PAGE_HTML))
   app.get('/s/page.js', page, (_req, reply) =>
@@ -162,5 +166,6 @@ export function secretRequestRoutes(deps: SecretRequestRouteDeps) {
   return (app: TresorApp) => {
     registerEnvironmentRoutes(app, deps)
     registerLinkRoutes(app, deps)
+    registerPageRoutes(app)
   }
 }

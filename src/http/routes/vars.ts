@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify'
-import { z } from 'zod'
 import type { Action } from '../../core/actor.ts'
-import { KeyParamsSchema } from '../../api/resources.ts'
+import { VariableKeySchema } from '../../api/resources.ts'
 import { EnvironmentParamsSchema, ProjectParamsSchema } from '../../api/common.ts'
 import {
   DeleteResultSchema,
@@ -44,14 +43,19 @@ export function registerVarRoutes(
   hide: boolean,
 ) {
   const params = base.includes(':env') ? EnvironmentParamsSchema : ProjectParamsSchema
-  const keyParams = base.includes(':env')
-    ? KeyParamsSchema
-    : ProjectParamsSchema.extend({ key: z.string().min(1).max(256) })
+  // The key in the path follows the key rule, so that a problem may name it safely.
+  const keyParams = params.extend({ key: VariableKeySchema })
   const tags = [base.includes(':env') ? 'variables' : 'shared variables']
   const { variables } = deps
   app.get(
     `${base}/vars`,
-    { schema: { tags, hide, params, response: { 200: VarListSchema } } },
+    {
+      schema: { tags, hide, params, response: { 200: VarListSchema } },
+      // The hottest route: its body is built field by field by the variable service (no row or
+      // value can add a member), so it skips the zod encode pass that costs ~40% of a list's
+      // serialization. The schema still documents and type-checks the shape.
+      serializerCompiler: () => (data) => JSON.stringify(data),
+    },
     async (req, reply) => {
       const list = await variables.list(await target(req, 'read'))
       return reply.header('etag', `"${list.revision}"`).send(list)
@@ -62,15 +66,27 @@ export function registerVarRoutes(
     {
       schema: { tags, hide, params, body: PutVarBodySchema, response: { 200: PutVarResultSchema } },
     },
-    async (req) => {
-      return variables.set(await target(req, 'write'), ctxOf(req), req.body, commitOptsOf(req))
+    async (req, reply) => {
+      const out = await variables.set(
+        await target(req, 'write'),
+        ctxOf(req),
+        req.body,
+        commitOptsOf(req),
+      )
+      return reply.header('etag', `"${out.revision}"`).send(out)
     },
   )
   app.patch(
     `${base}/vars`,
     { schema: { tags, hide, params, body: PatchVarsBodySchema, response: { 200: VarListSchema } } },
-    async (req) => {
-      return variables.patch(await target(req, 'write'), ctxOf(req), req.body, commitOptsOf(req))
+    async (req, reply) => {
+      const out = await variables.patch(
+        await target(req, 'write'),
+        ctxOf(req),
+        req.body,
+        commitOptsOf(req),
+      )
+      return reply.header('etag', `"${out.revision}"`).send(out)
     },
   )
   app.delete(
@@ -84,25 +100,27 @@ export function registerVarRoutes(
         response: { 200: DeleteResultSchema },
       },
     },
-    async (req) => {
-      return variables.remove(
+    async (req, reply) => {
+      const out = await variables.remove(
         await target(req, 'write'),
         ctxOf(req),
         req.body.keys,
         commitOptsOf(req),
       )
+      return reply.header('etag', `"${out.revision}"`).send(out)
     },
   )
   app.delete(
     `${base}/vars/:key`,
     { schema: { tags, hide, params: keyParams, response: { 200: DeleteResultSchema } } },
-    async (req) => {
-      return variables.remove(
+    async (req, reply) => {
+      const out = await variables.remove(
         await target(req, 'write'),
         ctxOf(req),
         [req.params.key],
         commitOptsOf(req),
       )
+      return reply.header('etag', `"${out.revision}"`).send(out)
     },
   )
   app.post(

@@ -4,9 +4,10 @@ import {
   serializeDocument,
   type EnvDocument,
 } from '../../core/dotenv/index.ts'
-import type { DocumentScope, KeyIndexEntry, KeyKind, RevisionRow } from '../../storage/store.ts'
+import type { DocumentScope, KeyIndexEntry, KeyKind, SealedRevision } from '../../storage/store.ts'
+import { decodePayload, encodePayload, type PayloadKey } from './document-payload.ts'
 
-/** Metadata kept in clear per key: its kind and who last changed it when. Never its value. */
+/** Metadata per key: its kind and who last changed it when. Never its value. */
 export interface KeyMeta {
   kind: KeyKind
   updatedAt?: string
@@ -40,11 +41,21 @@ export function emptyState(scope: DocumentScope): DocState {
   }
 }
 
-/** Builds the state from a revision row and its opened plaintext. */
-export function stateFromRevision(row: RevisionRow, plaintext: Buffer): DocState {
-  const doc = parseDocument(plaintext.toString('utf8'))
+/**
+ * Builds the state from a revision row and its opened plaintext. Kinds and stamps come from the
+ * sealed payload (authenticated), never from the row's clear key index, which anyone with write
+ * access to the database could edit to unmask a secret.
+ */
+export function stateFromRevision(
+  row: Omit<SealedRevision, 'sealed' | 'keyId'>,
+  plaintext: Buffer,
+): DocState {
+  const payload = decodePayload(plaintext)
+  const doc = parseDocument(payload.text)
+  const values = entriesOf(doc)
   const meta = new Map<string, KeyMeta>()
-  for (const e of row.keyIndex) meta.set(e.key, metaOf(e))
+  let i = 0
+  for (const key of values.keys()) meta.set(key, payload.keys[i++] ?? { kind: 'config' })
   return {
     scope: {
       workspaceId: row.workspaceId,
@@ -55,16 +66,20 @@ export function stateFromRevision(row: RevisionRow, plaintext: Buffer): DocState
     revisionId: row.id,
     updatedAt: row.createdAt,
     doc,
-    values: entriesOf(doc),
+    values,
     meta,
   }
 }
 
-function metaOf(e: KeyIndexEntry): KeyMeta {
-  const m: KeyMeta = { kind: e.kind }
-  if (e.updatedAt !== undefined) m.updatedAt = e.updatedAt
-  if (e.updatedBy !== undefined) m.updatedBy = e.updatedBy
-  return m
+/** The plaintext a revision seals: the serialized document plus its keys' kinds and stamps. */
+export function payloadOf(
+  doc: EnvDocument,
+  values: ReadonlyMap<string, string>,
+  meta: ReadonlyMap<string, KeyMeta>,
+): Buffer {
+  const keys: PayloadKey[] = []
+  for (const key of values.keys()) keys.push(meta.get(key) ?? { kind: 'config' })
+  return encodePayload(serializeDocument(doc), keys)
 }
 
 /** The kind of `key` in this state; keys without metadata are config. */
@@ -72,12 +87,12 @@ export function kindOf(state: Pick<DocState, 'meta'>, key: string): KeyKind {
   return state.meta.get(key)?.kind ?? 'config'
 }
 
-/** The key index stored in clear with a revision: names, kinds, last change; in document order. */
+/** The key index stored in clear with a revision: names and kinds in document order. */
 export function buildKeyIndex(
   values: ReadonlyMap<string, string>,
   meta: ReadonlyMap<string, KeyMeta>,
 ): KeyIndexEntry[] {
-  return [...values.keys()].map((key) => ({ key, ...(meta.get(key) ?? { kind: 'config' }) }))
+  return [...values.keys()].map((key) => ({ key, kind: meta.get(key)?.kind ?? 'config' }))
 }
 
 export { serializeDocument }

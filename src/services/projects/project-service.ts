@@ -43,7 +43,7 @@ export function createProjectService(deps: { store: Store; clock: Clock }) {
         createdAt: at,
       })
       const envs: EnvironmentRow[] = []
-      for (const slug of envSlugs) {
+      for (const [i, slug] of envSlugs.entries()) {
         envs.push(
           await tx.environments.create({
             id: newId('environment', now.getTime()),
@@ -54,7 +54,9 @@ export function createProjectService(deps: { store: Store; clock: Clock }) {
             expiresAt: null,
             autoDeploy: false,
             requiredKeys: [],
-            createdAt: at,
+            // A millisecond apart: listings order by creation time, and these are listed in the
+            // order they were asked for (ids made in the same second sort at random).
+            createdAt: new Date(now.getTime() + i).toISOString(),
           }),
         )
       }

@@ -1,4 +1,4 @@
-import type { DocumentScope, StoreReads } from '../../storage/store.ts'
+import type { DocumentScope, ReleaseRow, StoreReads } from '../../storage/store.ts'
 import type { Target } from './targets.ts'
 
 export interface RedeployStatus {
@@ -66,4 +66,38 @@ async function changedSince(
     beforeNumber = last.number
   }
   return [...new Set(keys)].reverse()
+}
+
+/** Whether a redeploy is needed, and the release the environment runs now (if any). */
+export interface ReleaseState {
+  redeployRequired: boolean
+  release: ReleaseRow | undefined
+}
+
+/**
+ * `redeployRequired` without listing which keys changed: compares heads with the current
+ * release (one point read). `envRevision` is the document revision the caller just read or
+ * wrote; after a write, pass `reread` so that a release the write triggered (auto-deploy) counts.
+ */
+export async function releaseState(
+  reads: Pick<StoreReads, 'releases' | 'environments'>,
+  target: Target,
+  envRevision: number,
+  reread = false,
+): Promise<ReleaseState> {
+  if (target.env === null) return { redeployRequired: false, release: undefined }
+  const ws = target.project.workspaceId
+  const env = reread
+    ? ((await reads.environments.get(ws, target.env.id)) ?? target.env)
+    : target.env
+  const release = env.currentReleaseId
+    ? await reads.releases.get(ws, env.currentReleaseId)
+    : undefined
+  const envHead = Math.max(envRevision, env.headRevision)
+  return {
+    redeployRequired:
+      envHead > (release?.envRevision ?? 0) ||
+      target.project.headRevision > (release?.projectRevision ?? 0),
+    release,
+  }
 }

@@ -10,8 +10,15 @@ export interface Target {
   scope: DocumentScope
 }
 
+// Refs come from paths and bodies; only one shaped like an id or a slug is worth echoing (any
+// other text might be something pasted by mistake, such as a value).
+const SHOWABLE_REF = /^([a-z0-9][a-z0-9-]{0,62}|[a-z]{2,4}_[0-9a-z]{16})$/
+
 const notFound = (what: string, ref: string) =>
-  new AppError('NOT_FOUND', `${what} '${ref}' not found`)
+  new AppError(
+    'NOT_FOUND',
+    SHOWABLE_REF.test(ref) ? `${what} '${ref}' not found` : `${what} not found`,
+  )
 
 /** Finds a live project by id or slug in the caller's workspace; NOT_FOUND when not visible. */
 export async function resolveProject(

@@ -5,7 +5,7 @@ import type { EventBus } from '../../core/events.ts'
 import { newId } from '../../core/ids.ts'
 import { resolveReferences } from '../../core/references/index.ts'
 import { openValue, sealValue, type Keyring } from '../../crypto/index.ts'
-import type { ReleaseMeta, ReleaseRow, Store } from '../../storage/store.ts'
+import type { ReleaseMeta, ReleaseRow, Store, StoreTx } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
 import { aadOf, type DocumentService } from '../documents/document-service.ts'
@@ -19,6 +19,15 @@ export interface ReleaseDeps {
   keyring: Keyring
   clock: Clock
   events?: EventBus
+  hooks?: ReleaseHooks
+}
+
+/** Side effects of a new release (webhook deliveries): one commits with it, one follows. */
+export interface ReleaseHooks {
+  /** Inside the release's transaction: what it writes commits or rolls back with the release. */
+  inTransaction(tx: StoreTx, release: ReleaseRow, previous: ReleaseRow | undefined): Promise<void>
+  /** After the commit. */
+  afterCommit(release: ReleaseRow): void
 }
 
 /** The resolved environment of a release, in order, as the app gets it. */
@@ -82,6 +91,7 @@ export function createReleaseService(deps: ReleaseDeps) {
           if (locked.currentReleaseId !== null)
             await tx.releases.setStatus(env.workspaceId, locked.currentReleaseId, 'superseded')
           await tx.environments.setCurrentRelease(env.workspaceId, env.id, created.id)
+          await deps.hooks?.inTransaction(tx, created, previous)
           await appendAudit(
             tx,
             ctx,
@@ -104,6 +114,7 @@ export function createReleaseService(deps: ReleaseDeps) {
           return created
         })
         await announce(row)
+        deps.hooks?.afterCommit(row)
         return row
       } catch (err) {
         if (!isAppError(err, 'CONFLICT') || attempt >= 4) throw err

@@ -40,6 +40,8 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
     if (actor.memberId === undefined || actor.role === undefined) {
       throw new AppError('FORBIDDEN', 'service tokens cannot create tokens')
     }
+    // Minting a token is a write: a leaked read-only token must not be able to outlive itself.
+    if (!mayWrite(actor)) throw new AppError('FORBIDDEN', 'a read-only token cannot create tokens')
     const allowed = ROLE_SCOPES[actor.role]
     const tooWide = input.scopes.filter((s) => !allowed.includes(s) || !tokenMayGrant(actor, s))
     if (tooWide.length > 0) {
@@ -132,6 +134,9 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
 
   async function revoke(ctx: RequestContext, id: string) {
     const { actor } = ctx
+    // Any token may revoke itself (log out); revoking another one is a write.
+    if (id !== actor.tokenId && !mayWrite(actor))
+      throw new AppError('FORBIDDEN', 'a read-only token can revoke only itself')
     const row = await store.tokens.get(actor.workspaceId, id)
     const isAdmin =
       actor.role === 'owner' || (actor.role === 'admin' && actor.scopes.includes('admin'))
@@ -216,6 +221,10 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
   }
 
   return { create, list, revoke, authenticate, auditFailure }
+}
+
+function mayWrite(actor: Actor): boolean {
+  return actor.scopes.includes('write') || actor.scopes.includes('admin')
 }
 
 function tokenMayGrant(actor: Actor, scope: Scope): boolean {

@@ -110,7 +110,9 @@ function reconcile(
     if (isPlaceholder) keep.push([key, old])
     else set.push([key, value])
   }
-  if (replace)
+  // Into an empty document a merge and a replace set the same keys; the upload's text is kept
+  // whole so that a first import keeps its comments, blank lines and `export`s.
+  if (replace || state.doc.nodes.length === 0)
     return { doc: keep.length > 0 ? mergeDocument(upload, { set: keep }).doc : upload, kinds }
   return { doc: mergeDocument(state.doc, { set }).doc, kinds }
 }

@@ -1,6 +1,6 @@
 import type { StoreReads } from '../../storage/store.ts'
 import type { DocState } from '../documents/document-state.ts'
-import { redeployStatus } from '../projects/redeploy.ts'
+import { releaseState } from '../projects/redeploy.ts'
 import type { Target } from '../projects/targets.ts'
 import { systemVarsOf } from './var-rules.ts'
 import { previewSecret } from '../../core/masking.ts'
@@ -30,12 +30,8 @@ export interface VarList {
   redeployRequired: boolean
 }
 
-/** The masked listing of a document plus the target's system variables (marked `system`). */
-export async function listVars(
-  reads: Pick<StoreReads, 'releases' | 'revisions' | 'environments' | 'projects'>,
-  target: Target,
-  state: DocState,
-): Promise<VarList> {
+/** The masked entries of a document: config values, secret previews, never a secret value. */
+export function maskedEntries(state: DocState): ListedVar[] {
   const vars: ListedVar[] = []
   for (const [key, value] of state.values) {
     const meta = state.meta.get(key)
@@ -45,24 +41,26 @@ export async function listVars(
     if (meta?.updatedBy !== undefined) item.updatedBy = meta.updatedBy
     vars.push(item)
   }
-  const status = await redeployStatus(reads, target)
-  const deployId = await currentDeployId(reads, target)
-  for (const [key, value] of systemVarsOf(target, deployId)) {
-    vars.push({ key, kind: 'system', value, system: true })
-  }
-  return {
-    vars,
-    count: vars.length,
-    revision: state.revision,
-    redeployRequired: status.redeployRequired,
-  }
+  return vars
 }
 
-async function currentDeployId(
-  reads: Pick<StoreReads, 'releases'>,
+/**
+ * The listing of a document at `revision` from its masked entries, plus the target's system
+ * variables (marked `system`). Pass `afterWrite` when the request just changed the document (see
+ * `releaseState`).
+ */
+export async function listVars(
+  reads: Pick<StoreReads, 'releases' | 'environments'>,
   target: Target,
-): Promise<string | undefined> {
-  if (target.env?.currentReleaseId == null) return undefined
-  const release = await reads.releases.get(target.project.workspaceId, target.env.currentReleaseId)
-  return release?.deployId
+  entries: readonly ListedVar[],
+  revision: number,
+  afterWrite = false,
+): Promise<VarList> {
+  // The hot path of every client: one point read at most, not the redeploy key scan.
+  const { redeployRequired, release } = await releaseState(reads, target, revision, afterWrite)
+  const vars = [...entries]
+  for (const [key, value] of systemVarsOf(target, release?.deployId)) {
+    vars.push({ key, kind: 'system', value, system: true })
+  }
+  return { vars, count: vars.length, revision, redeployRequired }
 }

@@ -6,9 +6,10 @@ import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
 import type { DocState } from '../documents/document-state.ts'
 import type { CommitOptions, DocumentService } from '../documents/document-service.ts'
-import { redeployStatus } from '../projects/redeploy.ts'
+import { releaseState } from '../projects/redeploy.ts'
 import type { Target } from '../projects/targets.ts'
-import { listVars, shown, type VarList } from './var-list.ts'
+import { createListingCache } from './listing-cache.ts'
+import { listVars, maskedEntries, shown, type VarList } from './var-list.ts'
 import { assertNotReserved, changedKeys, kindWarnings } from './var-rules.ts'
 
 export interface SetInput {
@@ -33,10 +34,25 @@ export function createVariableService(deps: {
   clock: Clock
 }) {
   const { store, documents, clock } = deps
+  const listings = createListingCache()
 
+  /** The masked listing; a document still at a revision listed before is not read again. */
   async function list(target: Target): Promise<VarList> {
+    // The head as resolved for this request: the listing of that revision never changes.
+    const head = target.env === null ? target.project.headRevision : target.env.headRevision
+    const cached = listings.get(target.scope, head)
+    if (cached !== undefined) return listVars(store, target, cached, head)
     const state = await documents.read(target.scope)
-    return listVars(store, target, state)
+    const entries = maskedEntries(state)
+    listings.set(target.scope, state.revision, entries)
+    return listVars(store, target, entries, state.revision)
+  }
+
+  /** The listing of a state this request just committed (no second read of the document). */
+  function listAfterWrite(target: Target, state: DocState): Promise<VarList> {
+    const entries = maskedEntries(state)
+    listings.set(target.scope, state.revision, entries)
+    return listVars(store, target, entries, state.revision, true)
   }
 
   /** Sets one key (PUT): new keys default to secret unless a kind is given (safe by default). */
@@ -64,7 +80,7 @@ export function createVariableService(deps: {
       },
       opts,
     )
-    const status = await redeployStatus(store, target)
+    const status = await releaseState(store, target, out.state.revision, true)
     return {
       key: input.key,
       kind: out.result.kind,
@@ -125,7 +141,7 @@ export function createVariableService(deps: {
       },
       opts,
     )
-    return { ...(await listVars(store, target, out.state)), warnings: out.result }
+    return { ...(await listAfterWrite(target, out.state)), warnings: out.result }
   }
 
   /** Deletes keys, reporting which were removed and which did not exist. */
@@ -154,7 +170,7 @@ export function createVariableService(deps: {
       },
       opts,
     )
-    const status = await redeployStatus(store, target)
+    const status = await releaseState(store, target, out.state.revision, true)
     return {
       ...out.result,
       revision: out.state.revision,
@@ -198,7 +214,7 @@ export function createVariableService(deps: {
     return { key, value }
   }
 
-  return { list, set, patch, remove, reveal }
+  return { list, listAfterWrite, set, patch, remove, reveal }
 }
 
 export type VariableService = ReturnType<typeof createVariableService>

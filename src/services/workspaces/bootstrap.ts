@@ -15,29 +15,49 @@ export interface BootstrapResult {
   ownerToken: string | undefined
 }
 
-/**
- * On an empty store, creates the workspace, its data key, the owner and the owner's token (the
- * given bootstrap token, or a new one). On a store that has a workspace, does nothing.
- */
-export async function bootstrapWorkspace(deps: {
+interface BootstrapDeps {
   store: Store
   provider: KeyProvider
   pepper: Buffer
   clock: Clock
   bootstrapToken?: string
-}): Promise<BootstrapResult> {
+}
+
+/**
+ * On an empty store, creates the workspace, its data key, the owner and the owner's token (the
+ * given bootstrap token, or a new one). On a store that has a workspace, does nothing.
+ */
+export async function bootstrapWorkspace(deps: BootstrapDeps): Promise<BootstrapResult> {
   const { store, clock } = deps
   const existing = await store.workspaces.list()
   if (existing[0] !== undefined) return { workspaceId: existing[0].id, ownerToken: undefined }
   const now = clock.now()
-  const at = now.toISOString()
   const workspaceId = newId('workspace', now.getTime())
   const { dataKey, wrapped } = await createWrappedDataKey(deps.provider, workspaceId)
   const ownerToken = deps.bootstrapToken ?? generateToken('pat')
-  await store.transaction(async (tx) => {
+  try {
+    await createWorkspace(deps, { workspaceId, ownerToken, keyId: dataKey.keyId, wrapped, now })
+  } catch (err) {
+    // Replicas starting at once on an empty PostgreSQL: the one that lost the race (its owner
+    // token's unique hash collides) uses the workspace the winner committed.
+    const won = (await store.workspaces.list())[0]
+    if (won === undefined) throw err
+    return { workspaceId: won.id, ownerToken: undefined }
+  }
+  return { workspaceId, ownerToken }
+}
+
+/** The workspace, its data key, the owner, the owner's token and the audit row, in one commit. */
+async function createWorkspace(
+  deps: BootstrapDeps,
+  w: { workspaceId: string; ownerToken: string; keyId: string; wrapped: Buffer; now: Date },
+): Promise<void> {
+  const { workspaceId, ownerToken, wrapped, now } = w
+  const at = now.toISOString()
+  await deps.store.transaction(async (tx) => {
     await tx.workspaces.create({ id: workspaceId, name: 'default', createdAt: at })
     await tx.dataKeys.create({
-      id: dataKey.keyId,
+      id: w.keyId,
       workspaceId,
       version: 1,
       wrappedKey: wrapped,
@@ -91,5 +111,4 @@ export async function bootstrapWorkspace(deps: {
       now,
     )
   })
-  return { workspaceId, ownerToken }
 }

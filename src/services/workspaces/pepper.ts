@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { isAppError } from '../../core/errors.ts'
-import { dataKeyFromBytes, type KeyProvider } from '../../crypto/index.ts'
+import { dataKeyFromBytes, type KeyProvider, type UnwrapContext } from '../../crypto/index.ts'
 import type { Store } from '../../storage/store.ts'
 import type { Clock } from '../context.ts'
 
@@ -9,6 +9,11 @@ const PEPPER = 'token-pepper'
 // unwrapped as (or swapped with) a workspace's data key.
 const CONTEXT = { workspaceId: '~server' }
 const KEY_ID = 'dk_0000000000pepper:v1'
+
+/** How each server secret was bound when wrapped, by name: what root-key rotation re-wraps. */
+export const SERVER_SECRET_CONTEXTS: Readonly<Record<string, UnwrapContext>> = Object.freeze({
+  [PEPPER]: { ...CONTEXT, keyId: KEY_ID },
+})
 
 /**
  * The server-wide key under which token hashes are computed (HMAC). Made once, stored wrapped by

@@ -22,7 +22,10 @@ export interface PostgresStoreOptions {
 const POSTGRES: EngineSpec = {
   name: 'postgres',
   blobType: 'bytea',
-  forUpdate: (qb) => qb.forUpdate(),
+  // NO KEY UPDATE, not UPDATE: the locked rows' keys never change, and FOR UPDATE would conflict
+  // with the KEY SHARE locks that foreign-key checks take on the same rows (a revision or audit
+  // row inserted by another transaction), deadlocking concurrent writers of one workspace.
+  forUpdate: (qb) => qb.forNoKeyUpdate(),
   async lockMigrations(trx) {
     // Held until the migration transaction ends; keyed by schema so test schemas don't queue.
     await sql`select pg_advisory_xact_lock(hashtext('tresor.migrate.' || current_schema()))`.execute(

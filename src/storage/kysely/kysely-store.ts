@@ -15,6 +15,8 @@ import { secretRequestReads, secretRequestRepo } from './secret-request-repo.ts'
 import { tokenReads, tokenRepo } from './token-repo.ts'
 import { workspaceReads, workspaceRepo } from './workspace-repo.ts'
 import { serverSecretReads, serverSecretRepo } from './server-secret-repo.ts'
+import { webhookDeliveryReads, webhookDeliveryRepo } from './webhook-delivery-repo.ts'
+import { webhookReads, webhookRepo } from './webhook-repo.ts'
 
 /**
  * Migrates `db` and returns the Store over it. `db` must come from a dialect in
@@ -74,6 +76,8 @@ function readsOver(db: Kysely<Database>, engine: EngineSpec): StoreReads {
     auditEvents: auditEventReads(db, engine),
     secretRequests: secretRequestReads(db, engine),
     serverSecrets: serverSecretReads(db),
+    webhooks: webhookReads(db),
+    webhookDeliveries: webhookDeliveryReads(db),
   }
 }
 
@@ -120,6 +124,12 @@ function txOver(trx: Kysely<Database>, engine: EngineSpec, state: { active: bool
     },
     get serverSecrets() {
       return get('serverSecrets', () => serverSecretRepo(trx))
+    },
+    get webhooks() {
+      return get('webhooks', () => webhookRepo(trx))
+    },
+    get webhookDeliveries() {
+      return get('webhookDeliveries', () => webhookDeliveryRepo(trx))
     },
   }
 }

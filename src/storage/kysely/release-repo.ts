@@ -3,6 +3,7 @@ import type { ReleaseMeta, ReleaseReads, ReleaseRepo, ReleaseRow, ReleaseStatus 
 import { bytes, json, notFound, pageSize, touched } from './codec.ts'
 import type { EngineSpec } from './engine.ts'
 import type { Database, ReleasesTable } from './schema.ts'
+import { countByKey, listSealedByKey, reseal } from './sealed-rows.ts'
 
 const META_COLUMNS = [
   'id',
@@ -82,6 +83,9 @@ export function releaseReads(db: Kysely<Database>, _engine: EngineSpec): Release
       const rows = await q.orderBy('number', 'desc').limit(pageSize(page?.limit)).execute()
       return rows.map(toMeta)
     },
+    listSealedByKey: (workspaceId, keyId, page) =>
+      listSealedByKey(db, 'releases', workspaceId, keyId, page),
+    countByKey: (workspaceId, keyId) => countByKey(db, 'releases', workspaceId, keyId),
   }
 }
 
@@ -118,5 +122,7 @@ export function releaseRepo(db: Kysely<Database>, engine: EngineSpec): ReleaseRe
         .executeTakeFirst()
       if (!touched(res)) throw notFound('release', id)
     },
+    reseal: (workspaceId, id, fromKeyId, sealed, toKeyId) =>
+      reseal(db, 'releases', { workspaceId, id, fromKeyId }, sealed, toKeyId),
   }
 }

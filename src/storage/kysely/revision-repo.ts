@@ -11,6 +11,7 @@ import { bytes, json, pageSize } from './codec.ts'
 import { advanceHead } from './document-head.ts'
 import type { EngineSpec } from './engine.ts'
 import { prepared } from './prepared.ts'
+import { countByKey, listSealedByKey, reseal } from './sealed-rows.ts'
 import type { Database, RevisionsTable } from './schema.ts'
 
 const META_COLUMNS = [
@@ -71,6 +72,13 @@ const scopeArgs = (s: DocumentScope): ScopeArgs => ({
 const latestQuery = prepared((db, _e, a: ScopeArgs) =>
   inScope(db, a).selectAll().orderBy('number', 'desc').limit(1),
 )
+const latestSealedQuery = prepared((db, _e, a: ScopeArgs) =>
+  inScope(db, a)
+    .select(['id', 'workspace_id', 'project_id', 'environment_id', 'number', 'created_at'])
+    .select(['key_id', 'sealed'])
+    .orderBy('number', 'desc')
+    .limit(1),
+)
 const numberQuery = prepared((db, _e, a: ScopeArgs & { number: number }) =>
   inScope(db, a).selectAll().where('number', '=', a.number),
 )
@@ -82,6 +90,21 @@ export function revisionReads(db: Kysely<Database>, engine: EngineSpec): Revisio
     async latest(scope) {
       const r = (await latestQuery(db, engine, scopeArgs(scope))).rows[0]
       return r && toRow(r)
+    },
+    async latestSealed(scope) {
+      const r = (await latestSealedQuery(db, engine, scopeArgs(scope))).rows[0]
+      return (
+        r && {
+          id: r.id,
+          workspaceId: r.workspace_id,
+          projectId: r.project_id,
+          environmentId: r.environment_id,
+          number: r.number,
+          createdAt: r.created_at,
+          keyId: r.key_id,
+          sealed: r.sealed,
+        }
+      )
     },
     async get(scope, number) {
       const r = (await numberQuery(db, engine, { ...scopeArgs(scope), number })).rows[0]
@@ -102,6 +125,9 @@ export function revisionReads(db: Kysely<Database>, engine: EngineSpec): Revisio
       const rows = await q.orderBy('number', 'desc').limit(pageSize(page?.limit)).execute()
       return rows.map(toMeta)
     },
+    listSealedByKey: (workspaceId, keyId, page) =>
+      listSealedByKey(db, 'revisions', workspaceId, keyId, page),
+    countByKey: (workspaceId, keyId) => countByKey(db, 'revisions', workspaceId, keyId),
   }
 }
 
@@ -129,5 +155,7 @@ export function revisionRepo(db: Kysely<Database>, engine: EngineSpec): Revision
       await insertQuery(db, engine, r)
       return toRow(r)
     },
+    reseal: (workspaceId, id, fromKeyId, sealed, toKeyId) =>
+      reseal(db, 'revisions', { workspaceId, id, fromKeyId }, sealed, toKeyId),
   }
 }

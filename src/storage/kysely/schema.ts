@@ -144,6 +144,40 @@ export interface ServerSecretsTable {
   created_at: string
 }
 
+export interface WebhooksTable {
+  id: string
+  workspace_id: string
+  project_id: string
+  url: string
+  description: string | null
+  /** JSON array of environment ids; null = every environment of the project. */
+  environment_ids: string | null
+  sealed_secret: Buffer
+  key_id: string
+  created_by: string
+  created_at: string
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  workspace_id: string
+  project_id: string
+  webhook_id: string
+  release_id: string
+  environment_id: string
+  event: string
+  /** The exact JSON body sent (names and numbers, never a value). */
+  payload: string
+  status: string
+  attempts: number
+  next_attempt_at: string | null
+  last_attempt_at: string | null
+  last_status_code: number | null
+  last_error: string | null
+  delivered_at: string | null
+  created_at: string
+}
+
 export interface SchemaVersionTable {
   version: number
   name: string
@@ -162,5 +196,7 @@ export interface Database {
   audit_events: AuditEventsTable
   secret_requests: SecretRequestsTable
   server_secrets: ServerSecretsTable
+  webhooks: WebhooksTable
+  webhook_deliveries: WebhookDeliveriesTable
   schema_version: SchemaVersionTable
 }

@@ -28,6 +28,8 @@ export interface RouteInfo {
   method: string
   url: string
   public: boolean
+  /** Left out of the OpenAPI document (aliases, pages). */
+  hidden: boolean
 }
 
 export interface AppUnderTest {
@@ -104,7 +106,8 @@ export async function startApp(options: AppOptions = {}): Promise<AppUnderTest> 
   const routes: RouteInfo[] = []
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
-      routes.push({ method, url: r.url, public: r.config?.public === true })
+      const hidden = (r.schema as { hide?: boolean } | undefined)?.hide === true
+      routes.push({ method, url: r.url, public: r.config?.public === true, hidden })
     }
   })
   app.addHook('onClose', async () => wired.close())

@@ -2,6 +2,7 @@ import { documentsMigration } from './0001-documents.ts'
 import { environmentsMigration } from './0002-environments.ts'
 import { accessMigration } from './0003-access.ts'
 import { serverSecretsMigration } from './0004-server-secrets.ts'
+import { webhooksMigration } from './0005-webhooks.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration in order; versions are 1, 2, 3 … without gaps and never renumbered. */
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly Migration[] = [
   environmentsMigration,
   accessMigration,
   serverSecretsMigration,
+  webhooksMigration,
 ]
 
 /** The schema version this code writes. */

@@ -1,0 +1,103 @@
+// Setup for bench/documents.bench.ts: a Tresor server's document service on SQLite, wired the way
+// src/main/wire.ts wires it (static root key, keyring, bootstrap), and the raw baseline table.
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { mergeDocument } from '../src/core/dotenv/index.ts'
+import { createKeyring, createStaticKeyProvider } from '../src/crypto/index.ts'
+import { systemClock, type RequestContext } from '../src/services/context.ts'
+import {
+  createDocumentService,
+  type DocumentService,
+} from '../src/services/documents/document-service.ts'
+import { createProjectService } from '../src/services/projects/project-service.ts'
+import { bootstrapWorkspace } from '../src/services/workspaces/bootstrap.ts'
+import { openStore } from '../src/storage/open-store.ts'
+import type { DocumentScope, Store } from '../src/storage/store.ts'
+
+export const VARS = 100
+
+/** A value like a real secret: 32 random bytes in base64 (44 characters). */
+export const secretValue = (): string => randomBytes(32).toString('base64')
+
+export interface Tresor {
+  store: Store
+  documents: DocumentService
+  ctx: RequestContext
+  scopes: DocumentScope[]
+}
+
+/** A Tresor store at `path` with `envs` environments, each holding VARS variables. */
+export async function seedTresor(path: string, envs: number): Promise<Tresor> {
+  const store = await openStore({ sqlitePath: path })
+  const provider = createStaticKeyProvider(randomBytes(32))
+  const clock = systemClock
+  const { workspaceId } = await bootstrapWorkspace({
+    store,
+    provider,
+    pepper: randomBytes(32),
+    clock,
+  })
+  const owner = (await store.members.list(workspaceId))[0]
+  if (owner === undefined) throw new Error('bootstrap made no owner')
+  const ctx: RequestContext = {
+    actor: {
+      ...{ kind: 'member', id: owner.id, workspaceId, memberId: owner.id, role: 'owner' },
+      ...{ scopes: ['admin'], tokenId: 'tok_bench' },
+    },
+  }
+  const environments = Array.from({ length: envs }, (_, i) => `env-${i}`)
+  const { project, envs: rows } = await createProjectService({ store, clock }).create(ctx, {
+    slug: 'app',
+    environments,
+  })
+  const keyring = createKeyring({
+    provider,
+    loadWrappedKey: async (ws, keyId) =>
+      (await store.dataKeys.loadWrappedKey(ws, keyId))?.wrappedKey,
+    loadCurrentKeyId: (ws) => store.dataKeys.loadCurrentKeyId(ws),
+  })
+  const documents = createDocumentService({ store, keyring, clock })
+  const scopes = rows.map((env) => ({ workspaceId, projectId: project.id, environmentId: env.id }))
+  const set: [string, string][] = Array.from({ length: VARS }, (_, i) => [
+    `APP_SETTING_${i}`,
+    secretValue(),
+  ])
+  const kinds = new Map(set.map(([k], i) => [k, i % 2 === 0 ? 'secret' : 'config'] as const))
+  for (const scope of scopes) {
+    await documents.commit(scope, ctx, (state) => ({
+      doc: mergeDocument(state.doc, { set }).doc,
+      kinds,
+      changedKeys: set.map(([k]) => k),
+      audit: { action: 'vars.merge', keys: set.map(([k]) => k) },
+      result: undefined,
+    }))
+  }
+  return { store, documents, ctx, scopes }
+}
+
+/** Sets one variable through the document service: seal + revision + audit row, one commit. */
+export function setOne(t: Tresor, scope: DocumentScope, key: string): Promise<unknown> {
+  return t.documents.commit(scope, t.ctx, (state) => ({
+    doc: mergeDocument(state.doc, { set: [[key, secretValue()]] }).doc,
+    changedKeys: [key],
+    audit: { action: 'vars.set', keys: [key] },
+    result: undefined,
+  }))
+}
+
+/** The per-value table of research/performance.md §4, durable (WAL, synchronous=FULL), 100 rows. */
+export function rawVars(dir: string): BetterSqlite3.Database {
+  const raw = new BetterSqlite3(join(dir, 'raw.db'))
+  raw.pragma('journal_mode = WAL')
+  raw.pragma('synchronous = FULL')
+  raw.exec(`create table vars (env_id text, key text, value blob, version integer,
+    updated_at text, primary key (env_id, key)) without rowid`)
+  const insert = raw.prepare('insert into vars values (?, ?, ?, 1, ?)')
+  raw.transaction(() => {
+    for (let i = 0; i < VARS; i++) {
+      insert.run('env_read', `APP_SETTING_${i}`, randomBytes(68), new Date().toISOString())
+    }
+  })()
+  return raw
+}

@@ -1,0 +1,232 @@
+// HTTP benchmarks of the real server: `npx tsx bench/http.bench.ts` (or `npm run bench -- http`).
+// Every figure is a ratio to a baseline measured in the same run (research/performance.md §1, §4):
+// GET vars of 100 variables (half secrets) vs a bare Fastify returning the same JSON from memory,
+// both loaded by 16 keep-alive connections from a child process; the token check; PUT p99 vs a
+// raw better-sqlite3 synchronous=FULL commit p99.
+import { fork } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { pathToFileURL } from 'node:url'
+import BetterSqlite3 from 'better-sqlite3'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { generateToken, hashToken, tokensEqual } from '../src/crypto/index.ts'
+import { buildServer } from '../src/http/build-server.ts'
+import { wire } from '../src/main/wire.ts'
+import type { LoadOrder, LoadReport } from './http-load.ts'
+
+export interface HttpBenchResult {
+  name: string
+  ratio: number
+  target: number
+  ok: boolean
+}
+
+const CONNECTIONS = 16
+const ROUND_MS = Number(process.env['BENCH_ROUND_MS'] ?? 2500)
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3)
+const VARS = `/v1/projects/bench/environments/production/vars`
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)] ?? NaN
+const urlOf = (app: FastifyInstance) =>
+  `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+
+async function startTresor(dir: string) {
+  const token = `bench-owner-${randomBytes(16).toString('hex')}`
+  const wired = await wire({
+    dataDir: dir,
+    databaseUrl: undefined,
+    rootKey: randomBytes(32),
+    bootstrapToken: token,
+  })
+  const app = buildServer({
+    version: 'bench',
+    log: { level: 'silent' },
+    auth: { authenticate: wired.authenticate },
+    bodyLimit: 1024 * 1024,
+    routes: wired.routes,
+  })
+  app.addHook('onClose', () => wired.close())
+  const auth = { authorization: `Bearer ${token}` }
+  await app.inject({
+    method: 'POST',
+    url: '/v1/projects',
+    headers: auth,
+    payload: { slug: 'bench' },
+  })
+  const env: Record<string, string> = {}
+  const secrets: string[] = []
+  for (let i = 0; i < 100; i++) {
+    const key = `BENCH_VARIABLE_${String(i).padStart(3, '0')}`
+    env[key] = randomBytes(20).toString('hex')
+    if (i % 2 === 0) secrets.push(key)
+  }
+  const patch = await app.inject({
+    method: 'PATCH',
+    url: VARS,
+    headers: auth,
+    payload: { env, secrets },
+  })
+  if (patch.statusCode !== 200) throw new Error(`seeding failed: ${patch.body}`)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  return { app, auth, token, wired }
+}
+
+async function startHello(body: unknown): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false })
+  app.get('/hello', () => body)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  return app
+}
+
+function load(order: LoadOrder): Promise<LoadReport> {
+  const child = fork(new URL('./http-load.ts', import.meta.url), {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  child.send(order)
+  return new Promise((resolve, reject) => {
+    child.once('message', (report: LoadReport) => {
+      child.kill()
+      resolve(report)
+    })
+    child.once('error', reject)
+  })
+}
+
+/** Median req/s of each target over alternating rounds (the first round of each is a warm-up). */
+async function throughput(targets: { url: string; headers: Record<string, string> }[]) {
+  const samples: number[][] = targets.map(() => [])
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const [i, t] of targets.entries()) {
+      const report = await load({
+        ...t,
+        ms: round === 0 ? 800 : ROUND_MS,
+        connections: CONNECTIONS,
+      })
+      if (report.failures > 0) throw new Error(`${report.failures} requests failed on ${t.url}`)
+      if (round > 0) samples[i]?.push(report.requests / report.seconds)
+    }
+  }
+  return samples.map(median)
+}
+
+/** µs of one token check as the auth hook does it: HMAC-SHA256 under the pepper + compare. */
+function tokenCheckUs(): number {
+  const pepper = randomBytes(32)
+  const token = generateToken('pat')
+  const stored = hashToken(pepper, token)
+  const ops = 100_000
+  let ok = 0
+  const start = performance.now()
+  for (let i = 0; i < ops; i++) if (tokensEqual(stored, hashToken(pepper, token))) ok++
+  if (ok !== ops) throw new Error('token check failed')
+  return ((performance.now() - start) * 1000) / ops
+}
+
+/** µs of the whole per-request check: HMAC, token row and member row from the store. */
+async function authenticateUs(
+  authenticate: (token: string, ip: string) => Promise<unknown>,
+  token: string,
+): Promise<number> {
+  for (let i = 0; i < 500; i++) await authenticate(token, '127.0.0.1')
+  const ops = 5000
+  const start = performance.now()
+  for (let i = 0; i < ops; i++) await authenticate(token, '127.0.0.1')
+  return ((performance.now() - start) * 1000) / ops
+}
+
+async function putP99(tresor: Awaited<ReturnType<typeof startTresor>>, ops: number) {
+  const times: number[] = []
+  for (let i = 0; i < ops + 50; i++) {
+    const start = performance.now()
+    const res = await tresor.app.inject({
+      method: 'PUT',
+      url: VARS,
+      headers: tresor.auth,
+      payload: { key: 'BENCH_PUT', value: randomBytes(16).toString('hex'), kind: 'secret' },
+    })
+    if (res.statusCode !== 200) throw new Error(`PUT failed: ${res.body}`)
+    if (i >= 50) times.push(performance.now() - start)
+  }
+  return p99(times)
+}
+
+function rawCommitP99(dir: string, ops: number): number {
+  const db = new BetterSqlite3(join(dir, 'raw.db'))
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  db.exec('create table t (id integer primary key, v text not null)')
+  const insert = db.prepare('insert into t (v) values (?)')
+  const commit = db.transaction((v: string) => insert.run(v))
+  const times: number[] = []
+  for (let i = 0; i < ops + 50; i++) {
+    const start = performance.now()
+    commit(randomBytes(16).toString('hex'))
+    if (i >= 50) times.push(performance.now() - start)
+  }
+  db.close()
+  return p99(times)
+}
+
+/** Runs the three HTTP benchmarks and prints one line each. */
+export async function run(): Promise<HttpBenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'tresor-http-bench-'))
+  const tresor = await startTresor(dir)
+  const body: unknown = (await tresor.app.inject({ url: VARS, headers: tresor.auth })).json()
+  const hello = await startHello(body)
+  try {
+    const [mine = NaN, floor = NaN] = await throughput([
+      { url: `${urlOf(tresor.app)}${VARS}`, headers: tresor.auth },
+      { url: `${urlOf(hello)}/hello`, headers: {} },
+    ])
+    const getRatio = mine / floor
+    console.log(
+      `GET vars vs hello-world: ratio ${getRatio.toFixed(2)} (target ≥ 0.3) — ${mine.toFixed(0)} vs ${floor.toFixed(0)} req/s, ${JSON.stringify(body).length} bytes`,
+    )
+    const tokenUs = tokenCheckUs()
+    const authUs = await authenticateUs(tresor.wired.authenticate, tresor.token)
+    console.log(`token check incl. lookup (HMAC + token row + member row): ${authUs.toFixed(1)} µs`)
+    console.log(
+      `token check (HMAC-SHA256 + constant-time compare): ${tokenUs.toFixed(2)} µs (target ≤ 5 µs)`,
+    )
+    const put = await putP99(tresor, 400)
+    const raw = rawCommitP99(dir, 400)
+    console.log(
+      `PUT one variable p99 vs raw synchronous=FULL commit p99: ratio ${(put / raw).toFixed(2)} (target ≤ 3) — ${put.toFixed(2)} vs ${raw.toFixed(2)} ms`,
+    )
+    return [
+      {
+        name: 'http: GET vars (100, half secrets) / fastify hello same JSON',
+        ratio: getRatio,
+        target: 0.3,
+        ok: getRatio >= 0.3,
+      },
+      {
+        name: 'http: token check µs (HMAC + compare)',
+        ratio: tokenUs,
+        target: 5,
+        ok: tokenUs <= 5,
+      },
+      {
+        name: 'http: PUT one variable p99 / raw FULL commit p99',
+        ratio: put / raw,
+        target: 3,
+        ok: put / raw <= 3,
+      },
+    ]
+  } finally {
+    await hello.close()
+    await tresor.app.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const r of await run())
+    console.log(`${r.ok ? 'ok  ' : 'MISS'} ${r.ratio.toFixed(2)} (target ${r.target}) ${r.name}`)
+}

@@ -1,0 +1,7 @@
+import type { VerbSpec } from '../spec.ts'
+import { ACCOUNT_VERBS } from './account.ts'
+import { ADMIN_VERBS } from './admin.ts'
+import { VARIABLE_VERBS } from './variables.ts'
+
+/** The command table: every verb, in the order `tresor --help` lists them. Add rows here. */
+export const VERBS: readonly VerbSpec[] = [...ACCOUNT_VERBS, ...VARIABLE_VERBS, ...ADMIN_VERBS]

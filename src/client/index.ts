@@ -1,0 +1,13 @@
+/** The typed Tresor API client: createClient plus its error and transport types. */
+export { createClient, type TresorClient } from './client.ts'
+export { ApiError, isApiError } from './errors.ts'
+export { normalizeBaseUrl, type ClientOptions } from './request.ts'
+export {
+  fetchTransport,
+  TransportError,
+  type Transport,
+  type TransportFailure,
+  type TransportRequest,
+  type TransportResponse,
+} from './transport.ts'
+export type * from './types.ts'

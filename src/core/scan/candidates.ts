@@ -1,0 +1,179 @@
+/** What the pass needs to know of the secrets: which lengths are worth a look. */
+export interface LengthFilter {
+  readonly wanted: Uint8Array
+  readonly minLength: number
+  readonly maxLength: number
+}
+
+/** What one pass over a file reports: keyword positions and candidate spans. */
+export interface PassSink {
+  /** A word starting at `i` begins with two bytes some credential keyword begins with. */
+  keywordAt(i: number): void
+  /** `bytes[start..end)` has the length of some secret. */
+  candidate(start: number, end: number): void
+}
+
+// Byte classes: 0 part of a token (bytes ≥ 128 too, so UTF-8 characters are never split);
+// 1 hard break (whitespace, quotes, controls) ends every run; 2 soft break (`=:,;` brackets)
+// ends the finer runs; 3 fine break (`/@?&#\|`) ends only the finest, so that
+// `postgres://u:PASS@host` yields `PASS` while a base64 value keeps its `/` in the coarser runs.
+const CLASS = new Uint8Array(256)
+for (let c = 0; c < 32; c++) CLASS[c] = 1
+for (const [chars, cls] of [
+  [' "\'`', 1],
+  ['=:,;()[]{}<>', 2],
+  ['/@?&#\\|', 3],
+] as const) {
+  for (const ch of chars) CLASS[ch.charCodeAt(0)] = cls
+}
+CLASS[127] = 1
+// 4: other ASCII punctuation (`.-$!+*…`): not a break, but a word may start after it.
+for (let c = 33; c < 127; c++) {
+  if (CLASS[c] === 0 && !/[0-9A-Za-z_]/.test(String.fromCharCode(c))) CLASS[c] = 4
+}
+const PUNCT = 4
+const HARD = 1
+const FINE = 3
+
+// Quotes, `=` and `:` start the spans runs cannot see.
+const SPAN = new Uint8Array(256)
+for (const ch of '"\'`=:') SPAN[ch.charCodeAt(0)] = 1
+
+// First bytes of keywords: most delimiters are followed by a byte no keyword starts with.
+const FIRST = new Uint8Array(256)
+
+/** A table of the first two bytes of `keywords`, indexed by `byte0 << 8 | byte1`. */
+export function keywordPairs(keywords: readonly string[]): Uint8Array {
+  const pairs = new Uint8Array(65536)
+  for (const k of keywords) {
+    pairs[(k.charCodeAt(0) << 8) | k.charCodeAt(1)] = 1
+    FIRST[k.charCodeAt(0)] = 1
+  }
+  return pairs
+}
+
+const NL = 10
+const KEY_BYTE = new Uint8Array(256)
+for (const ch of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-') {
+  KEY_BYTE[ch.charCodeAt(0)] = 1
+}
+const isBlank = (c: number) => c === 32 || c === 9 || c === 13
+
+/**
+ * The scanner's one pass over a file, the hot loop of `tresor scan`: a letter or digit costs one
+ * table lookup. Reports every word start whose first two bytes are in `pairs` (see
+ * `keywordPairs`), and every candidate span whose length a secret has: the maximal runs between
+ * delimiters at three granularities, quoted text with spaces, and the rest of a line after `=`
+ * or `:`.
+ */
+export function scanPass(bytes: Buffer, pairs: Uint8Array, lengths: LengthFilter, sink: PassSink) {
+  const { wanted, maxLength } = lengths
+  const n = bytes.length
+  let s1 = 0 // where the current run of each granularity started
+  let s2 = 0
+  let s3 = 0
+  const line = { end: -1, closingQuote: -1 }
+  if (n > 1 && pairs[((bytes[0] as number) << 8) | (bytes[1] as number)] === 1) sink.keywordAt(0)
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i] as number
+    const cls = CLASS[c] as number
+    if (cls === 0) continue
+    const next = i + 2 < n ? (bytes[i + 1] as number) : 0
+    if (FIRST[next] === 1 && pairs[(next << 8) | (bytes[i + 2] as number)] === 1)
+      sink.keywordAt(i + 1)
+    if (cls === PUNCT) continue
+    let len = i - s3
+    if (len <= maxLength && wanted[len] === 1) sink.candidate(s3, i)
+    if (cls !== FINE) {
+      len = i - s2
+      if (s2 !== s3 && len <= maxLength && wanted[len] === 1) sink.candidate(s2, i)
+      if (cls === HARD) {
+        len = i - s1
+        if (s1 !== s2 && len <= maxLength && wanted[len] === 1) sink.candidate(s1, i)
+        s1 = i + 1
+      }
+      s2 = i + 1
+      if (SPAN[c] === 1 && maxLength !== 0) spans(bytes, i, lengths, line, sink)
+    }
+    s3 = i + 1
+  }
+  const ends = [s3, s2, s1].filter((s, k, all) => k === 0 || s !== all[k - 1])
+  for (const s of ends) if (n - s <= maxLength && wanted[n - s] === 1) sink.candidate(s, n)
+}
+
+// The spans that runs cannot see, from a quote or an `=`/`:` at `i`.
+function spans(
+  bytes: Buffer,
+  i: number,
+  lengths: LengthFilter,
+  line: { end: number; closingQuote: number },
+  sink: PassSink,
+): void {
+  const c = bytes[i] as number
+  const quote = c === 34 || c === 39 || c === 96
+  if (i > line.end) line.end = endOfLine(bytes, i)
+  if (!quote) {
+    if (isAssignment(bytes, i)) restOfLine(bytes, i, line.end, lengths, sink)
+  } else if (i !== line.closingQuote) line.closingQuote = quoted(bytes, i, line.end, lengths, sink)
+}
+
+function endOfLine(bytes: Buffer, from: number): number {
+  const nl = bytes.indexOf(NL, from)
+  return nl === -1 ? bytes.length : nl
+}
+
+function fits(lengths: LengthFilter, len: number): boolean {
+  return len <= lengths.maxLength && lengths.wanted[len] === 1
+}
+
+// Quoted text on one line with a space in it: the runs split it, so report it whole.
+function quoted(
+  bytes: Buffer,
+  open: number,
+  lineEnd: number,
+  lengths: LengthFilter,
+  sink: PassSink,
+): number {
+  const close = bytes.indexOf(bytes[open] as number, open + 1)
+  if (close === -1 || close > lineEnd) return -1
+  if (fits(lengths, close - open - 1) && hasBlank(bytes, open + 1, close))
+    sink.candidate(open + 1, close)
+  return close
+}
+
+// True when the line reads `KEY=` or `KEY:` up to `at` (indentation and `export ` allowed): a
+// dotenv, shell or YAML assignment, whose value runs to the end of the line.
+function isAssignment(bytes: Buffer, at: number): boolean {
+  let i = at - 1
+  while (i >= 0 && isBlank(bytes[i] as number)) i--
+  const keyEnd = i
+  while (i >= 0 && KEY_BYTE[bytes[i] as number] === 1) i--
+  if (i === keyEnd) return false
+  while (i >= 0 && isBlank(bytes[i] as number)) i--
+  if (i >= 5 && bytes.toString('latin1', i - 5, i + 1) === 'export') i -= 6
+  while (i >= 0 && isBlank(bytes[i] as number)) i--
+  return i < 0 || bytes[i] === NL
+}
+
+// `KEY=some value with spaces`: the trimmed rest of the line.
+function restOfLine(
+  bytes: Buffer,
+  at: number,
+  lineEnd: number,
+  lengths: LengthFilter,
+  sink: PassSink,
+): void {
+  let start = at + 1
+  let end = lineEnd
+  while (start < end && isBlank(bytes[start] as number)) start++
+  while (end > start && isBlank(bytes[end - 1] as number)) end--
+  if (fits(lengths, end - start) && hasBlank(bytes, start, end)) sink.candidate(start, end)
+}
+
+function hasBlank(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]
+    if (c === 32 || c === 9) return true
+  }
+  return false
+}

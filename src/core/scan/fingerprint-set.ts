@@ -1,0 +1,44 @@
+import { hintBase, MAX_FINGERPRINT_LENGTH, MIN_FINGERPRINT_LENGTH } from './fingerprint.ts'
+import type { FingerprintItem } from './types.ts'
+
+/** What the scanner matches candidates against: lengths, then hints, then fingerprints. */
+export interface FingerprintSet {
+  readonly scanKey: Buffer
+  /** The multiplier of the hint hash (see `hintBase`). */
+  readonly base: number
+  /** `wanted[n] === 1` when some secret is n bytes long. */
+  readonly wanted: Uint8Array
+  readonly minLength: number
+  readonly maxLength: number
+  /** `length << 12 | hint` of every secret. */
+  readonly hints: ReadonlySet<number>
+  /** Items by fingerprint: one value may be stored under several keys or environments. */
+  readonly byFingerprint: ReadonlyMap<string, readonly FingerprintItem[]>
+}
+
+/** Indexes the server's fingerprints for the scanner; items outside the length bounds are dropped. */
+export function createFingerprintSet(
+  scanKey: Buffer,
+  items: readonly FingerprintItem[],
+): FingerprintSet {
+  const usable = items.filter(
+    (i) => i.length >= MIN_FINGERPRINT_LENGTH && i.length <= MAX_FINGERPRINT_LENGTH,
+  )
+  const maxLength = Math.max(0, ...usable.map((i) => i.length))
+  const minLength = usable.length === 0 ? 0 : Math.min(...usable.map((i) => i.length))
+  const wanted = new Uint8Array(maxLength + 1)
+  const hints = new Set<number>()
+  const byFingerprint = new Map<string, FingerprintItem[]>()
+  for (const item of usable) {
+    wanted[item.length] = 1
+    hints.add(hintKey(item.length, item.hint))
+    const fp = item.fingerprint.toLowerCase()
+    byFingerprint.set(fp, [...(byFingerprint.get(fp) ?? []), item])
+  }
+  return { scanKey, base: hintBase(scanKey), wanted, minLength, maxLength, hints, byFingerprint }
+}
+
+/** The key of a (length, hint) pair in `FingerprintSet.hints`. */
+export function hintKey(length: number, hint: number): number {
+  return length * 4096 + hint
+}

@@ -1,0 +1,194 @@
+import { entriesOf, type EnvDocument } from '../../core/dotenv/index.ts'
+import { AppError } from '../../core/errors.ts'
+import { newId } from '../../core/ids.ts'
+import {
+  openValue,
+  parseDataKeyId,
+  sealValue,
+  SHARED_ENVIRONMENT,
+  type Aad,
+  type DataKey,
+} from '../../crypto/index.ts'
+import type {
+  DocumentScope,
+  JsonValue,
+  KeyKind,
+  SealedRevision,
+  StoreTx,
+} from '../../storage/store.ts'
+import { appendAudit } from '../audit/audit-service.ts'
+import type { RequestContext } from '../context.ts'
+import {
+  buildKeyIndex,
+  emptyState,
+  payloadOf,
+  stateFromRevision,
+  type DocState,
+  type KeyMeta,
+} from './document-state.ts'
+
+/** What a write wants to become, computed from the current state inside the transaction. */
+export interface Proposal<T> {
+  /** The new document, or undefined when the write changes nothing (no revision is made). */
+  doc: EnvDocument | undefined
+  /** Kinds of keys this write sets (others keep theirs; new keys default to config). */
+  kinds?: ReadonlyMap<string, KeyKind>
+  /** Names whose value or kind changed, were added or were removed. */
+  changedKeys: readonly string[]
+  audit: { action: string; keys: readonly string[]; detail?: { [k: string]: JsonValue } }
+  result: T
+}
+
+export interface CommitOptions {
+  /** The revision the caller read (If-Match); a different head is PRECONDITION_FAILED. */
+  baseRevision?: number
+  message?: string
+}
+
+/** The AAD of a revision: its workspace, project, environment (or the shared marker) and id. */
+export function aadOf(scope: DocumentScope, revisionId: string): Aad {
+  return {
+    workspaceId: scope.workspaceId,
+    projectId: scope.projectId,
+    environmentId: scope.environmentId ?? SHARED_ENVIRONMENT,
+    revisionId,
+  }
+}
+
+/**
+ * Thrown inside a transaction when the head needs a key that is not unwrapped yet (the commit
+ * unwraps it outside and retries: no KMS call while holding the lock), or when the head is
+ * sealed under a newer key version than the one this process believes current (the commit
+ * refreshes the current key and retries, so a data-key rotation is followed at once).
+ */
+export class KeyNotReady extends Error {
+  constructor(
+    readonly keyId: string,
+    readonly staleCurrent: boolean,
+  ) {
+    super('data key not ready')
+  }
+}
+
+export interface TxInput<T> {
+  scope: DocumentScope
+  ctx: RequestContext
+  plan: (state: DocState) => Proposal<T>
+  opts: CommitOptions
+  keyFor: (keyId: string) => DataKey | undefined
+  current: DataKey
+  now: Date
+}
+
+export interface TxOutput<T> {
+  state: DocState
+  changed: boolean
+  result: T
+  changedKeys: readonly string[]
+}
+
+/** Locks the document, applies the plan to its head, appends the revision and audit event. */
+export async function commitInTx<T>(tx: StoreTx, input: TxInput<T>): Promise<TxOutput<T>> {
+  const { scope, ctx, opts, now } = input
+  if (scope.environmentId === null) {
+    await tx.projects.lockForUpdate(scope.workspaceId, scope.projectId)
+  } else await tx.environments.lockForUpdate(scope.workspaceId, scope.environmentId)
+  const head = await tx.revisions.latestSealed(scope)
+  const state = head === undefined ? emptyState(scope) : openHead(head, input)
+  if (opts.baseRevision !== undefined && opts.baseRevision !== state.revision) {
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `the document is at revision ${state.revision}, not ${opts.baseRevision}; re-read and retry`,
+      [],
+      { currentRevision: state.revision },
+    )
+  }
+  const proposal = input.plan(state)
+  const audit = {
+    workspaceId: scope.workspaceId,
+    projectId: scope.projectId,
+    environmentId: scope.environmentId,
+    ...proposal.audit,
+  }
+  if (proposal.doc === undefined || proposal.changedKeys.length === 0) {
+    const detail = { ...proposal.audit.detail, revision: state.revision, unchanged: true }
+    await appendAudit(tx, ctx, { ...audit, detail }, now)
+    return { state, changed: false, result: proposal.result, changedKeys: [] }
+  }
+  const next = await appendRevision(tx, input, state, proposal)
+  const detail = { ...proposal.audit.detail, revision: next.revision }
+  await appendAudit(tx, ctx, { ...audit, detail }, now)
+  return { state: next, changed: true, result: proposal.result, changedKeys: proposal.changedKeys }
+}
+
+function openHead<T>(row: SealedRevision, input: TxInput<T>): DocState {
+  if (versionOf(row.keyId) > versionOf(input.current.keyId)) {
+    throw new KeyNotReady(row.keyId, true)
+  }
+  const key = input.keyFor(row.keyId)
+  if (key === undefined) throw new KeyNotReady(row.keyId, false)
+  const plain = openValue(key, row.sealed, aadOf(row, row.id))
+  try {
+    return stateFromRevision(row, plain)
+  } finally {
+    plain.fill(0)
+  }
+}
+
+const versionOf = (keyId: string): number => parseDataKeyId(keyId)?.version ?? 0
+
+async function appendRevision<T>(
+  tx: StoreTx,
+  input: TxInput<T>,
+  state: DocState,
+  proposal: Proposal<T>,
+): Promise<DocState> {
+  const { scope, now } = input
+  const doc = proposal.doc as EnvDocument
+  const { values, meta } = nextMeta(state, proposal, doc, input.ctx, now)
+  const revisionId = newId('revision', now.getTime())
+  const plain = payloadOf(doc, values, meta)
+  let sealed: Buffer
+  try {
+    sealed = sealValue(input.current, plain, aadOf(scope, revisionId))
+  } finally {
+    plain.fill(0)
+  }
+  const row = await tx.revisions.append({
+    id: revisionId,
+    ...scope,
+    number: state.revision + 1,
+    authorId: input.ctx.actor.id,
+    createdAt: now.toISOString(),
+    message: input.opts.message ?? null,
+    changedKeys: [...proposal.changedKeys],
+    keyIndex: buildKeyIndex(values, meta),
+    sealed,
+    keyId: input.current.keyId,
+  })
+  return { scope, revision: row.number, revisionId, updatedAt: row.createdAt, doc, values, meta }
+}
+
+function nextMeta<T>(
+  state: DocState,
+  p: Proposal<T>,
+  doc: EnvDocument,
+  ctx: RequestContext,
+  now: Date,
+) {
+  const values = entriesOf(doc)
+  const changed = new Set(p.changedKeys)
+  const at = now.toISOString()
+  const meta = new Map<string, KeyMeta>()
+  for (const key of values.keys()) {
+    const old = state.meta.get(key)
+    const kind = p.kinds?.get(key) ?? old?.kind ?? 'config'
+    meta.set(
+      key,
+      changed.has(key) || old === undefined
+        ? { kind, updatedAt: at, updatedBy: ctx.actor.id }
+        : { ...old, kind },
+    )
+  }
+  return { values, meta }
+}

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cliFor, ensureBuilt, startServer, tempDir, type TestServer } from './helpers.ts'
+
+let server: TestServer
+let cli: ReturnType<typeof cliFor>
+let readToken: string
+let readTokenId: string
+
+beforeAll(async () => {
+  ensureBuilt()
+  server = await startServer()
+  cli = cliFor(server, tempDir())
+  await cli.tresor(['projects:create', 'svc'])
+  await cli.tresor(['secrets:set', 'KEY', '-p', 'svc', '-e', 'staging'], {
+    input: 'audit-me-please-0123',
+  })
+})
+afterAll(async () => server.stop())
+
+describe('tokens', () => {
+  it('prints a new token once on stdout, and only there', async () => {
+    const run = await cli.tresor([
+      'tokens:create',
+      '--name',
+      'reader',
+      '--scope',
+      'read',
+      '--ttl',
+      '1d',
+    ])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^tresor_pat_\S+\n$/)
+    readToken = run.stdout.trim()
+    const m =
+      /^Created token reader \((tok_[0-9a-z]{16})\), expires \S+\. It is shown only this once\.\n$/.exec(
+        run.stderr,
+      )
+    expect(m).not.toBeNull()
+    readTokenId = m?.[1] ?? ''
+    const list = await cli.tresor(['tokens', '--json'])
+    expect(list.stdout).not.toContain(readToken)
+    const tokens = (JSON.parse(list.stdout) as { tokens: Array<Record<string, unknown>> }).tokens
+    expect(tokens.find((t) => t.id === readTokenId)).toMatchObject({
+      name: 'reader',
+      kind: 'pat',
+      scopes: ['read'],
+      revokedAt: null,
+    })
+  })
+
+  it('makes a service token for one project with -p', async () => {
+    const run = await cli.tresor([
+      'tokens:create',
+      '--name',
+      'ci',
+      '-p',
+      'svc',
+      '-e',
+      'staging',
+      '--scope',
+      'read,deploy',
+      '--json',
+    ])
+    const body = JSON.parse(run.stdout) as Record<string, unknown>
+    expect(Object.keys(body).sort()).toEqual(['expiresAt', 'id', 'name', 'scopes', 'token'])
+    expect(body.token).toMatch(/^tresor_svc_/)
+    expect(body.scopes).toEqual(['read', 'deploy'])
+  })
+
+  it('checks names and scopes before calling the server', async () => {
+    const [noName, badScope] = await Promise.all([
+      cli.tresor(['tokens:create', '--scope', 'read']),
+      cli.tresor(['tokens:create', '--name', 'x', '--scope', 'root']),
+    ])
+    expect(noName.code).toBe(2)
+    expect(noName.stderr).toContain('error: give the token a --name\n')
+    expect(badScope.code).toBe(2)
+    expect(badScope.stderr).toContain(
+      'error: unknown scope root; scopes are read, write, secrets:reveal, deploy, admin\n',
+    )
+  })
+
+  it('lets a read token read but not write (FORBIDDEN, exit 1)', async () => {
+    const env = { TRESOR_TOKEN: readToken }
+    const [read, write] = await Promise.all([
+      cli.tresor(['secrets', '-p', 'svc', '-e', 'staging'], { env }),
+      cli.tresor(['config:set', 'A=1', '-p', 'svc', '-e', 'staging'], { env }),
+    ])
+    expect(read.stdout).toBe('KEY\tsecret\taudit***0123\n')
+    expect(write.code).toBe(1)
+    expect(write.stderr).toMatch(/^FORBIDDEN: .+ \(request req_[0-9a-z]{16}\)\n$/)
+  })
+
+  it('revokes a token, which then stops working', async () => {
+    const run = await cli.tresor(['tokens:revoke', readTokenId])
+    expect(run.stderr).toBe(`Revoked token reader (${readTokenId}).\n`)
+    const after = await cli.tresor(['projects'], { env: { TRESOR_TOKEN: readToken } })
+    expect(after.code).toBe(1)
+    expect(after.stderr).toMatch(/^UNAUTHENTICATED: /)
+    const [live, all] = await Promise.all([cli.tresor(['tokens']), cli.tresor(['tokens', '--all'])])
+    expect(live.stdout).not.toContain(readTokenId)
+    expect(all.stdout).toMatch(
+      new RegExp(`^${readTokenId}\\treader\\tpat\\tread\\t.*\\trevoked$`, 'm'),
+    )
+  })
+})
+
+describe('audit', () => {
+  it('lists a reveal with its key and never the value', async () => {
+    const got = await cli.tresor(['secrets:get', 'KEY', '-p', 'svc', '-e', 'staging'])
+    expect(got.stdout).toBe('audit-me-please-0123')
+    const run = await cli.tresor(['audit', '--action', 'vars.reveal', '-p', 'svc', '--json'])
+    const events = (JSON.parse(run.stdout) as { events: Array<Record<string, unknown>> }).events
+    expect(events.map((e) => [e.action, e.keys, e.outcome])).toEqual([
+      ['vars.reveal', ['KEY'], 'success'],
+    ])
+    expect(run.stdout).not.toContain('audit-me-please')
+    const table = await cli.tresor(['audit', '--limit', '2'])
+    expect(table.stdout.split('\n')[0]).toMatch(
+      /^\d+\t\S+\tmem_\w+\tvars\.reveal\tKEY\tsuccess\treq_\w+$/,
+    )
+  })
+
+  it('verifies the hash chain', async () => {
+    const [text, json] = await Promise.all([
+      cli.tresor(['audit', '--verify']),
+      cli.tresor(['audit', '--verify', '--json']),
+    ])
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/^Audit chain intact: \d+ events verified\.\n$/)
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true })
+  })
+})

@@ -1,0 +1,162 @@
+// The dashboard's pure logic: what a paste would change, the compare matrix, routes and the
+// event-stream reader.
+import { describe, expect, it } from 'vitest'
+import { parseSseChunk, type StreamEvent } from '../../web/src/api/events.ts'
+import type { Environment, Var } from '../../web/src/api/types.ts'
+import { compareMatrix } from '../../web/src/lib/compare.ts'
+import { previewDotenv } from '../../web/src/lib/dotenv-preview.ts'
+import { diffPaste } from '../../web/src/lib/paste-diff.ts'
+import { parseRoute, pathOf, type Route } from '../../web/src/lib/router.ts'
+
+const CURRENT: Var[] = [
+  { key: 'LOG_LEVEL', kind: 'config', value: 'debug' },
+  { key: 'API_KEY', kind: 'secret', preview: 'sk_te***0001' },
+  { key: 'DB_POOL', kind: 'config', value: '5' },
+  { key: 'PORT', kind: 'system', value: '3000', system: true },
+]
+
+const rows = (text: string, replace: boolean) =>
+  diffPaste(previewDotenv(text).entries, CURRENT, replace).map((r) => [
+    r.status,
+    r.key,
+    r.kind,
+    r.before,
+    r.after,
+  ])
+
+describe('what a paste changes', () => {
+  it('merges: added, changed, unchanged; secrets masked; other keys untouched', () => {
+    const text =
+      'LOG_LEVEL=info\nDB_POOL=5\nAPI_KEY=sk_test_brand_new_secret_9\nTOKEN=abcdefghijklmnopqrst # secret\nNAME=x\n'
+    expect(rows(text, false)).toEqual([
+      ['changed', 'LOG_LEVEL', 'config', 'debug', 'info'],
+      ['unchanged', 'DB_POOL', 'config', '5', '5'],
+      ['changed', 'API_KEY', 'secret', 'sk_te***0001', 'sk_te***et_9'],
+      ['added', 'TOKEN', 'secret', undefined, 'abcde***qrst'],
+      ['added', 'NAME', 'config', undefined, 'x'],
+    ])
+  })
+
+  it('replaces: user keys left out are removed; system variables are never listed as removed', () => {
+    expect(rows('LOG_LEVEL=debug\n', true)).toEqual([
+      ['unchanged', 'LOG_LEVEL', 'config', 'debug', 'debug'],
+      ['removed', 'API_KEY', 'secret', 'sk_te***0001', undefined],
+      ['removed', 'DB_POOL', 'config', '5', undefined],
+    ])
+  })
+
+  it('keeps a secret pasted back as its masked preview, and refuses system names', () => {
+    expect(rows('API_KEY=sk_te***0001 # secret\nPORT=1\nTRESOR_X=2\n', false)).toEqual([
+      ['kept', 'API_KEY', 'secret', 'sk_te***0001', undefined],
+      ['refused', 'PORT', 'config', '3000', undefined],
+      ['refused', 'TRESOR_X', 'config', undefined, undefined],
+    ])
+  })
+
+  it('takes the last line of a repeated key, in order of first appearance', () => {
+    expect(rows('A=1\nB=2\nA=3\n', false)).toEqual([
+      ['added', 'A', 'config', undefined, '3'],
+      ['added', 'B', 'config', undefined, '2'],
+    ])
+  })
+})
+
+const env = (slug: string, requiredKeys: string[] = []): Environment => ({
+  id: `env_${slug}`,
+  slug,
+  projectId: 'prj_x',
+  parentId: null,
+  expiresAt: null,
+  autoDeploy: false,
+  requiredKeys,
+  revision: 1,
+  redeployRequired: false,
+  changedKeys: [],
+  currentRelease: null,
+  createdAt: '2025-01-01T00:00:00Z',
+})
+
+describe('compare matrix', () => {
+  it('marks present, missing and differing keys, and flags required ones', () => {
+    const envs = [env('staging'), env('production', ['SENTRY_DSN', 'LOG_LEVEL'])]
+    const vars = new Map<string, Var[]>([
+      [
+        'staging',
+        [
+          { key: 'LOG_LEVEL', kind: 'config', value: 'debug' },
+          { key: 'API_KEY', kind: 'secret', preview: '***' },
+          { key: 'REGION', kind: 'config', value: 'eu' },
+          { key: 'PORT', kind: 'system', value: '3000', system: true },
+        ],
+      ],
+      [
+        'production',
+        [
+          { key: 'LOG_LEVEL', kind: 'config', value: 'warn' },
+          { key: 'API_KEY', kind: 'secret', preview: '***' },
+          { key: 'REGION', kind: 'config', value: 'eu' },
+        ],
+      ],
+    ])
+    const m = compareMatrix(envs, vars)
+    expect(
+      m.map((r) => [r.key, r.required, ...r.cells.map((c) => c.state + (c.required ? '!' : ''))]),
+    ).toEqual([
+      ['API_KEY', false, 'present', 'present'],
+      ['LOG_LEVEL', true, 'differs', 'differs!'],
+      ['REGION', false, 'present', 'present'],
+      ['SENTRY_DSN', true, 'missing', 'missing!'],
+    ])
+  })
+})
+
+describe('routes', () => {
+  const cases: Array<[string, Route]> = [
+    ['/', { page: 'projects' }],
+    ['/projects/shop', { page: 'project', project: 'shop' }],
+    ['/projects/shop/compare', { page: 'compare', project: 'shop' }],
+    ['/projects/shop/envs/pr-42', { page: 'env', project: 'shop', env: 'pr-42', tab: 'vars' }],
+    [
+      '/projects/shop/envs/staging/history',
+      { page: 'env', project: 'shop', env: 'staging', tab: 'history' },
+    ],
+    [
+      '/projects/shop/envs/staging/releases',
+      { page: 'env', project: 'shop', env: 'staging', tab: 'releases' },
+    ],
+    ['/audit', { page: 'audit' }],
+    ['/tokens', { page: 'tokens' }],
+  ]
+  it.each(cases)('%s ⇄ %j', (path, route) => {
+    expect(parseRoute(path)).toEqual(route)
+    expect(pathOf(route)).toBe(path)
+  })
+
+  it.each([
+    '/nope',
+    '/projects/shop/envs',
+    '/projects/shop/envs/staging/secrets',
+    '/tokens/x',
+    '/projects/a/b/c/d/e',
+  ])('%s is not a page', (path) => {
+    expect(parseRoute(path)).toEqual({ page: 'not-found' })
+  })
+})
+
+describe('event stream reader', () => {
+  it('emits whole messages, keeps a partial one for the next chunk, skips comments', () => {
+    const got: StreamEvent[] = []
+    let rest = parseSseChunk(
+      'retry: 3000\n: connected\n\nevent: variables.changed\ndata: {"projectId":"prj_1","environmentId":"env_1"}\n\nevent: release.cr',
+      (e) => got.push(e),
+    )
+    expect(got).toEqual([
+      { type: 'variables.changed', data: { projectId: 'prj_1', environmentId: 'env_1' } },
+    ])
+    rest = parseSseChunk(`${rest}eated\ndata: {"projectId":"prj_1"}\n\n: heartbeat\n\n`, (e) =>
+      got.push(e),
+    )
+    expect(rest).toBe('')
+    expect(got.map((e) => e.type)).toEqual(['variables.changed', 'release.created'])
+  })
+})

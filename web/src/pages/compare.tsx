@@ -1,0 +1,97 @@
+import { useState } from 'react'
+import { ErrorBox } from '../components/error-box.tsx'
+import { Link } from '../components/link.tsx'
+import { compareMatrix, type MatrixRow } from '../lib/compare.ts'
+import { pathOf } from '../lib/router.ts'
+import { useLoad } from '../lib/use-load.ts'
+import { useSession } from '../session.tsx'
+import { CopyKeys } from './copy-keys.tsx'
+
+const SYMBOL = { present: '✓', missing: '✗', differs: '≠' } as const
+const WORD = { present: 'set', missing: 'missing', differs: 'differs' } as const
+
+function Row({ row }: { row: MatrixRow }) {
+  return (
+    <tr className={row.required ? 'required' : undefined}>
+      <th scope="row">
+        <code>{row.key}</code>
+        {row.required && <span className="badge badge-required">required</span>}
+      </th>
+      {row.cells.map((c) => (
+        <td
+          key={c.env}
+          className={`cell-${c.state}${c.required && c.state === 'missing' ? ' cell-alarm' : ''}`}
+          title={c.required ? `required in ${c.env}` : undefined}
+        >
+          <span aria-hidden="true">{SYMBOL[c.state]}</span> {WORD[c.state]}
+          {c.kind !== undefined && <span className="muted small"> {c.kind}</span>}
+        </td>
+      ))}
+    </tr>
+  )
+}
+
+/** Compare environments: the keys × environments checklist, and copying config keys across. */
+export function ComparePage({ project }: { project: string }) {
+  const { api } = useSession()
+  const [tick, setTick] = useState(0)
+  const loaded = useLoad(async () => {
+    const envs = await api.environments(project)
+    const lists = await Promise.all(envs.map((e) => api.vars(project, e.slug)))
+    return { envs, vars: new Map(envs.map((e, i) => [e.slug, lists[i]?.vars ?? []])) }
+  }, [api, project, tick])
+  const rows = loaded.data === undefined ? [] : compareMatrix(loaded.data.envs, loaded.data.vars)
+  const missingRequired = rows.flatMap((r) =>
+    r.cells.filter((c) => c.required && c.state === 'missing'),
+  )
+  return (
+    <main id="main" className="page">
+      <div className="page-head">
+        <h1>
+          <Link href={pathOf({ page: 'project', project })}>{project}</Link>
+          <span className="sep" aria-hidden="true">
+            /
+          </span>
+          <span>Compare environments</span>
+        </h1>
+      </div>
+      <ErrorBox error={loaded.error} title="Could not load the environments" />
+      {loaded.data !== undefined && (
+        <>
+          <p role="status">
+            {rows.length} keys across {loaded.data.envs.length} environments
+            {missingRequired.length === 1 && '; 1 required key is missing'}
+            {missingRequired.length > 1 && `; ${missingRequired.length} required keys are missing`}.
+          </p>
+          <div className="scroll">
+            <table className="matrix">
+              <thead>
+                <tr>
+                  <th scope="col">Key</th>
+                  {loaded.data.envs.map((e) => (
+                    <th scope="col" key={e.id}>
+                      <Link href={pathOf({ page: 'env', project, env: e.slug, tab: 'vars' })}>
+                        {e.slug}
+                      </Link>
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <Row key={r.key} row={r} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <CopyKeys
+            project={project}
+            envs={loaded.data.envs}
+            vars={loaded.data.vars}
+            onCopied={() => setTick((t) => t + 1)}
+          />
+        </>
+      )}
+    </main>
+  )
+}

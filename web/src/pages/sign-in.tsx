@@ -1,0 +1,66 @@
+import { useRef, useState, type FormEvent } from 'react'
+import { isApiError } from '../../../src/client/errors.ts'
+import { ErrorBox } from '../components/error-box.tsx'
+import { SecretInput } from '../components/secret-input.tsx'
+
+/** Sign-in with a token, and where to find the owner's first token on a new server. */
+export function SignIn({ onSignIn }: { onSignIn: (token: string) => Promise<void> }) {
+  const input = useRef<HTMLInputElement>(null)
+  const [error, setError] = useState<unknown>(undefined)
+  const [busy, setBusy] = useState(false)
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    const token = input.current?.value.trim() ?? ''
+    if (token === '') {
+      setError(new Error('Paste a token to sign in'))
+      return
+    }
+    setBusy(true)
+    onSignIn(token).then(
+      () => undefined,
+      (err: unknown) => {
+        setBusy(false)
+        setError(
+          isApiError(err, 'UNAUTHENTICATED')
+            ? new Error('That token was not accepted: it is unknown, expired or revoked')
+            : err,
+        )
+      },
+    )
+  }
+
+  return (
+    <main id="main" className="sign-in">
+      <h1>Sign in to Tresor</h1>
+      <form onSubmit={submit} className="card" aria-describedby="token-note">
+        <SecretInput label="Token" inputRef={input} name="token" autoFocus required />
+        <p id="token-note" className="hint">
+          A personal token (<code>tresor_pat_…</code>). It is kept in this browser tab only and
+          forgotten when the tab closes.
+        </p>
+        <ErrorBox error={error} title="Sign-in failed" />
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <section className="card first-run" aria-labelledby="first-run">
+        <h2 id="first-run">First time here?</h2>
+        <p>
+          On its first start, Tresor creates the owner&apos;s token and writes it to the file{' '}
+          <code>&lt;data dir&gt;/owner-token</code> (readable by the server&apos;s user only). The
+          data directory is <code>./.tresor</code> unless <code>TRESOR_DATA_DIR</code> or{' '}
+          <code>--data-dir</code> says otherwise, so on the server run:
+        </p>
+        <pre>
+          <code>cat .tresor/owner-token</code>
+        </pre>
+        <p>
+          If the server was first started with <code>TRESOR_BOOTSTRAP_TOKEN</code>, that value is
+          the owner token and no file is written. Once signed in, create a personal token for every
+          day use under <strong>Tokens</strong>, and keep the owner token offline.
+        </p>
+      </section>
+    </main>
+  )
+}

@@ -1,0 +1,22 @@
+import { createContext, useContext } from 'react'
+import type { Api } from './api/client.ts'
+import type { Whoami } from './api/types.ts'
+
+/** The signed-in state every page reads: the API bound to the token, and who the token is. */
+export interface Session {
+  api: Api
+  token: string
+  me: Whoami
+  /** A member's or token's display name by id (falls back to the id). */
+  nameOf: (id: string) => string
+  signOut: () => void
+}
+
+export const SessionContext = createContext<Session | undefined>(undefined)
+
+/** The current session; pages render only inside a signed-in app. */
+export function useSession(): Session {
+  const session = useContext(SessionContext)
+  if (session === undefined) throw new Error('useSession outside a signed-in app')
+  return session
+}
