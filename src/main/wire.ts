@@ -77,7 +77,10 @@ export async function rootKeyProvider(config: WireConfig): Promise<KeyProvider> 
   }
   const current = (await loadOrCreateKeyFile(config.dataDir)).provider
   const fromFile = await loadPreviousKeyFile(config.dataDir)
-  return createMultiKeyProvider(current, fromFile === undefined ? previous : [fromFile, ...previous])
+  return createMultiKeyProvider(
+    current,
+    fromFile === undefined ? previous : [fromFile, ...previous],
+  )
 }
 
 /** Store options beyond the config: tests and benchmarks give each run its own schema. */
