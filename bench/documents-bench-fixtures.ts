@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { mergeDocument } from '../src/core/dotenv/index.ts'
+import { newId } from '../src/core/ids.ts'
 import { createKeyring, createStaticKeyProvider } from '../src/crypto/index.ts'
 import { systemClock, type RequestContext } from '../src/services/context.ts'
 import {
@@ -100,4 +101,79 @@ export function rawVars(dir: string): BetterSqlite3.Database {
     }
   })()
   return raw
+}
+
+/**
+ * The statements of one Tresor commit in raw SQL on Tresor's own schema, with rows the size of
+ * `like`'s latest revision, without crypto, parsing or Kysely: the floor the engine sets for this
+ * write. It writes random blobs into `scope`, which the Tresor contender must not use.
+ */
+export async function rawCommitFloor(
+  t: Tresor,
+  path: string,
+  like: DocumentScope,
+  scope: DocumentScope,
+) {
+  const head = await t.store.revisions.latest(like)
+  if (head === undefined) throw new Error('write the model environment first')
+  const keyIndex = JSON.stringify(head.keyIndex)
+  const raw = new BetterSqlite3(path)
+  raw.pragma('journal_mode = WAL')
+  raw.pragma('synchronous = FULL')
+  const q = {
+    begin: raw.prepare('begin immediate'),
+    commit: raw.prepare('commit'),
+    env: raw.prepare('select head_revision from environments where id = ?').pluck(),
+    latest: raw.prepare('select * from revisions where scope_id = ? order by number desc limit 1'),
+    moveEnv: raw.prepare(
+      'update environments set head_revision = ? where id = ? and head_revision = ?',
+    ),
+    rev: raw.prepare(`insert into revisions (id, workspace_id, project_id, environment_id, scope_id,
+      number, author_id, created_at, changed_keys, key_index, sealed, key_id)
+      values (?, ?, ?, ?, ?, ?, 'mem_b', ?, '["APP_SETTING_1"]', ?, ?, ?)`),
+    ws: raw.prepare('select audit_seq, audit_hash from workspaces where id = ?'),
+    moveWs: raw.prepare(
+      'update workspaces set audit_seq = ?, audit_hash = ? where id = ? and audit_seq = ?',
+    ),
+    audit: raw.prepare(`insert into audit_events (id, workspace_id, seq, at, actor_id, actor_kind,
+      action, project_id, environment_id, keys, outcome, detail, prev_hash, hash)
+      values (?, ?, ?, ?, 'mem_b', 'member', 'vars.set', ?, ?, '["APP_SETTING_1"]', 'success',
+      '{"revision":1}', ?, ?)`),
+  }
+  const envId = scope.environmentId ?? ''
+  const commit = () => {
+    q.begin.run()
+    const n = (q.env.get(envId) as number) + 1
+    q.latest.get(envId)
+    q.moveEnv.run(n, envId, n - 1)
+    const at = new Date().toISOString()
+    const sealed = randomBytes(head.sealed.length)
+    q.rev.run(
+      newId('revision'),
+      scope.workspaceId,
+      scope.projectId,
+      envId,
+      envId,
+      n,
+      at,
+      keyIndex,
+      sealed,
+      head.keyId,
+    )
+    const ws = q.ws.get(scope.workspaceId) as { audit_seq: number; audit_hash: string }
+    const hash = randomBytes(32).toString('hex')
+    q.moveWs.run(ws.audit_seq + 1, hash, scope.workspaceId, ws.audit_seq)
+    q.audit.run(
+      newId('audit'),
+      scope.workspaceId,
+      ws.audit_seq + 1,
+      at,
+      scope.projectId,
+      envId,
+      ws.audit_hash,
+      hash,
+    )
+    q.commit.run()
+  }
+  return { commit, close: () => raw.close() }
 }

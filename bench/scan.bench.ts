@@ -14,8 +14,7 @@ import {
   base62Crc32,
   createFingerprintSet,
   createScanner,
-  fingerprintValue,
-  hintOfValue,
+  fingerprintItem,
   type FingerprintItem,
 } from '../src/core/scan/index.ts'
 import { generateToken } from '../src/crypto/tokens.ts'
@@ -35,13 +34,7 @@ function secrets(count: number): { items: FingerprintItem[]; values: string[]; k
     const len = 16 + Math.floor(rand() * 49)
     return Array.from({ length: len }, () => alphabet.charAt(Math.floor(rand() * 68))).join('')
   })
-  const items = values.map((v, i) => ({
-    key: `SECRET_${i}`,
-    environment: 'production',
-    length: Buffer.byteLength(v),
-    hint: hintOfValue(key, v),
-    fingerprint: fingerprintValue(key, v),
-  }))
+  const items = values.map((v, i) => fingerprintItem(key, `SECRET_${i}`, 'production', v))
   return { items, values, key }
 }
 

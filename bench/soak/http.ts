@@ -28,6 +28,35 @@ export interface JsonClient {
   close(): void
 }
 
+function replyOf(res: http.IncomingMessage, chunks: Buffer[]): Reply {
+  const text = Buffer.concat(chunks).toString('utf8')
+  const etag = /^(?:W\/)?"(\d+)"$/.exec(String(res.headers.etag ?? ''))
+  let parsed: unknown = text
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text)
+  } catch {
+    // Not JSON (metrics, a plain-text export): keep the text.
+  }
+  return { status: res.statusCode ?? 0, body: parsed, revision: etag ? Number(etag[1]) : undefined }
+}
+
+function request(url: string, options: http.RequestOptions, payload?: string): Promise<Reply> {
+  return new Promise<Reply>((resolve, reject) => {
+    const req = http.request(url, { ...options, timeout: 15_000 })
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })))
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      reject(new NetworkError(err.code ?? err.message)),
+    )
+    req.on('response', (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('error', (err: NodeJS.ErrnoException) => reject(new NetworkError(err.code ?? 'ERES')))
+      res.on('end', () => resolve(replyOf(res, chunks)))
+    })
+    req.end(payload)
+  })
+}
+
 /** A client sending `Authorization: Bearer <token>` with keep-alive agents, 15 s per request. */
 export function createJsonClient(token: string, maxSockets = 64): JsonClient {
   const agents = new Map<string, http.Agent>()
@@ -42,52 +71,13 @@ export function createJsonClient(token: string, maxSockets = 64): JsonClient {
   return {
     send(base, method, path, body, headers = {}) {
       const payload = body === undefined ? undefined : JSON.stringify(body)
-      return new Promise<Reply>((resolve, reject) => {
-        const req = http.request(`${base}${path}`, {
-          method,
-          agent: agentOf(base),
-          timeout: 15_000,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(payload === undefined
-              ? {}
-              : {
-                  'content-type': 'application/json',
-                  'content-length': Buffer.byteLength(payload),
-                }),
-            ...headers,
-          },
-        })
-        req.on('timeout', () =>
-          req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-        )
-        req.on('error', (err: NodeJS.ErrnoException) =>
-          reject(new NetworkError(err.code ?? err.message)),
-        )
-        req.on('response', (res) => {
-          const chunks: Buffer[] = []
-          res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('error', (err: NodeJS.ErrnoException) =>
-            reject(new NetworkError(err.code ?? 'ERESPONSE')),
-          )
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8')
-            const etag = /^(?:W\/)?"(\d+)"$/.exec(String(res.headers.etag ?? ''))
-            let parsed: unknown = text
-            try {
-              parsed = text === '' ? undefined : JSON.parse(text)
-            } catch {
-              // Not JSON (a plain-text export): keep the text.
-            }
-            resolve({
-              status: res.statusCode ?? 0,
-              body: parsed,
-              revision: etag ? Number(etag[1]) : undefined,
-            })
-          })
-        })
-        req.end(payload)
-      })
+      const type =
+        payload === undefined
+          ? {}
+          : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+      const auth = { authorization: `Bearer ${token}` }
+      const options = { method, agent: agentOf(base), headers: { ...auth, ...type, ...headers } }
+      return request(`${base}${path}`, options, payload)
     },
     close() {
       for (const agent of agents.values()) agent.destroy()

@@ -12,12 +12,14 @@ export interface ChartSpec {
   title: string
   xLabel: string
   yLabel: string
+  /** A smaller line under the title (conditions of the measurement). */
+  note?: string
   series: ChartSeries[]
 }
 
-const W = 720
+const W = 780
 const H = 420
-const M = { left: 70, right: 190, top: 50, bottom: 60 }
+const M = { left: 70, right: 250, top: 60, bottom: 60 }
 
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -33,8 +35,10 @@ function niceStep(max: number, count: number): number {
 function axes(spec: ChartSpec, xs: number[], yMax: number, step: number) {
   const [x0, x1] = [M.left, W - M.right]
   const [y0, y1] = [H - M.bottom, M.top]
-  const lo = Math.log10(Math.min(...xs))
-  const hi = Math.log10(Math.max(...xs))
+  // A little room on both sides, so the end points and their labels clear the axis.
+  const pad = (Math.log10(Math.max(...xs)) - Math.log10(Math.min(...xs))) * 0.05
+  const lo = Math.log10(Math.min(...xs)) - pad
+  const hi = Math.log10(Math.max(...xs)) + pad
   const px = (x: number) => x0 + ((Math.log10(x) - lo) / (hi - lo || 1)) * (x1 - x0)
   const py = (y: number) => y0 - (y / yMax) * (y0 - y1)
   const parts = [
@@ -53,8 +57,13 @@ function axes(spec: ChartSpec, xs: number[], yMax: number, step: number) {
   parts.push(
     `<text x="${(x0 + x1) / 2}" y="${H - 15}" text-anchor="middle">${esc(spec.xLabel)}</text>`,
     `<text transform="translate(18 ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}</text>`,
-    `<text x="${W / 2}" y="28" text-anchor="middle" font-size="15" font-weight="bold">${esc(spec.title)}</text>`,
+    `<text x="${W / 2}" y="26" text-anchor="middle" font-size="15" font-weight="bold">${esc(spec.title)}</text>`,
   )
+  if (spec.note !== undefined) {
+    parts.push(
+      `<text x="${W / 2}" y="44" text-anchor="middle" font-size="11" fill="#555">${esc(spec.note)}</text>`,
+    )
+  }
   return { parts, px, py }
 }
 

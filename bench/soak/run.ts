@@ -4,6 +4,7 @@
 // there were no errors besides intended 412s, every acknowledged write is there at the end and
 // the audit chain verifies. Everything listens on 127.0.0.1 and stops by itself.
 import { fork } from 'node:child_process'
+import { cpus, loadavg } from 'node:os'
 import { createJsonClient } from './http.ts'
 import { formatTable, type Phase } from './report.ts'
 import { createDatabase, newSecrets, startServer, type ServerProcess } from './servers.ts'
@@ -128,7 +129,10 @@ try {
 }
 phases.push(await phase('SQLite, 1 server', undefined, 1))
 
-console.log(`\n${CLIENTS} clients, ${SECONDS} s per engine\n`)
+const load = loadavg().map((n) => n.toFixed(1))
+console.log(
+  `\n${CLIENTS} clients, ${SECONDS} s per engine, ${cpus().length} CPUs, load ${load.join(' ')}\n`,
+)
 for (const line of formatTable(phases)) console.log(line)
 const failures = phases.flatMap((p) => [
   ...p.verdict.problems.slice(0, 20).map((m) => `${p.title}: ${m}`),

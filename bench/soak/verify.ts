@@ -47,6 +47,18 @@ async function checkLists(
   }
 }
 
+/** Every live server exports metrics, and no label carries a key name the clients wrote. */
+async function checkMetrics(http: JsonClient, urls: Map<number, string>, problems: string[]) {
+  for (const [index, url] of urls) {
+    const res = await http.send(url, 'GET', '/metrics')
+    const text = typeof res.body === 'string' ? res.body : ''
+    if (res.status !== 200 || !text.includes('tresor_http_requests_total{')) {
+      problems.push(`metrics of server ${index}: status ${res.status}, no request counter`)
+    }
+    if (/C\d+_(M\d+|CAS)/.test(text)) problems.push(`metrics of server ${index} name a key`)
+  }
+}
+
 /** Checks the acknowledged writes against the live servers (`urls`: index → base URL). */
 export async function verifyAcked(
   http: JsonClient,
@@ -71,6 +83,7 @@ export async function verifyAcked(
       problems.push(`reveal ${a.key} on server ${other}: status ${res.status}`)
     else if (!a.values.includes(value)) problems.push(`${a.key} reveals another value`)
   })
+  await checkMetrics(http, urls, problems)
   const first = urls.values().next().value ?? ''
   const audit = await http.send(first, 'GET', '/v1/audit/verify')
   const body = audit.body as { ok?: boolean; count?: number; reason?: string }

@@ -107,7 +107,7 @@ export function parseVerbArgs(spec: VerbSpec, argv: readonly string[]): ParsedAr
   const help = flags.help === true
   delete flags.help
   if (!help) checkArity(spec, args)
-  return { args, flags: flags as Flags, help }
+  return { args, flags, help }
 }
 
 // `-p app`, `-papp`, `-qy`: a cluster of booleans, or one value option taking the rest.

@@ -17,7 +17,7 @@ export function encryptWithNonce(
   if (nonce.length !== NONCE_BYTES) throw new RangeError('nonce must be 12 bytes')
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES })
   cipher.setAAD(aad)
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
+  const ciphertext = joined(cipher.update(plaintext), cipher.final())
   return { ciphertext, tag: cipher.getAuthTag() }
 }
 
@@ -36,5 +36,11 @@ export function decryptWithNonce(
   const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES })
   decipher.setAAD(aad)
   decipher.setAuthTag(tag)
-  return Buffer.concat([decipher.update(ciphertext), decipher.final()])
+  return joined(decipher.update(ciphertext), decipher.final())
+}
+
+// GCM is a stream mode: `final()` returns no bytes, so the whole output is usually `update()`'s
+// and copying it into a new buffer (a document of several KB on every read) can be skipped.
+function joined(head: Buffer, tail: Buffer): Buffer {
+  return tail.length === 0 ? head : Buffer.concat([head, tail])
 }

@@ -10,12 +10,10 @@ const io = {
 
 // `tresor config | head -1` closes the pipe early: that is not an error worth a stack trace.
 function quietOnEpipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-      throw err
-    })
-  }
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    throw err
+  })
 }
 
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
@@ -53,11 +51,16 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   quietOnEpipe()
   const [{ runCli }, { homedir }] = await Promise.all([import('../cli/main.ts'), import('node:os')])
   try {
+    // stdin is created on first use: most runs never read it, and creating a stream costs a
+    // short-lived process more than the work it does.
     process.exitCode = await runCli({
       argv,
       version,
-      ...io,
-      stdin: process.stdin,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      get stdin() {
+        return process.stdin
+      },
       env: process.env,
       cwd: process.cwd(),
       home: homedir(),

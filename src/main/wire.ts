@@ -20,6 +20,7 @@ import { eventRoutes } from '../http/routes/events.ts'
 import { keyRoutes } from '../http/routes/keys.ts'
 import { projectRoutes } from '../http/routes/projects.ts'
 import { releaseRoutes } from '../http/routes/releases.ts'
+import { scanRoutes } from '../http/routes/scan.ts'
 import { secretRequestRoutes } from '../http/routes/secret-requests.ts'
 import { settingsRoutes } from '../http/routes/settings.ts'
 import { varRoutes } from '../http/routes/vars.ts'
@@ -31,6 +32,7 @@ import { createMemoryEventBus } from '../services/events/memory-event-bus.ts'
 import { createMemberService } from '../services/members/member-service.ts'
 import { createProjectService } from '../services/projects/project-service.ts'
 import { createReleaseService } from '../services/releases/release-service.ts'
+import { createScanService } from '../services/scan/scan-service.ts'
 import { createWebhooks } from '../services/webhooks/index.ts'
 import { createSecretRequestService } from '../services/secret-requests/secret-request-service.ts'
 import { withAutoDeploy } from '../services/releases/auto-deploy.ts'
@@ -68,7 +70,7 @@ type WireConfig = Pick<
  * The root key (TRESOR_ROOT_KEY, else the data dir's key file) plus the keys a rotation replaced
  * (TRESOR_ROOT_KEY_PREVIOUS, and root.key.previous in key-file mode), which only unwrap.
  */
-export async function rootKeyProvider(config: WireConfig): Promise<KeyProvider> {
+async function rootKeyProvider(config: WireConfig): Promise<KeyProvider> {
   const previous = (config.rootKeyPrevious ?? []).map((key, i) =>
     createStaticKeyProvider(key, `TRESOR_ROOT_KEY_PREVIOUS key ${i + 1}`),
   )
@@ -176,6 +178,7 @@ export async function wire(
       }),
       dashboardRoutes(),
       keyRoutes({ keys }),
+      scanRoutes({ scan: createScanService({ store, documents: rawDocuments, provider, clock }) }),
     ]
     const close = async () => {
       await webhooks.stop()

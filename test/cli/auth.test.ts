@@ -8,6 +8,7 @@ import {
   startServer,
   tempDir,
   type TestServer,
+  removeTempDirs,
 } from './helpers.ts'
 
 let server: TestServer
@@ -25,7 +26,10 @@ beforeAll(async () => {
   credsFile = join(home, '.config/tresor/credentials.json')
   await cli.tresor(['projects:create', 'app'])
 })
-afterAll(async () => server.stop())
+afterAll(async () => {
+  await server.stop()
+  removeTempDirs()
+})
 
 describe('login, whoami, logout', () => {
   it('refuses a bad token and saves nothing', async () => {
@@ -148,7 +152,7 @@ describe('link and the project/environment settings', () => {
       cli.tresor(['config', '-e', 'production'], { cwd: deep }),
     ])
     expect(here.stdout).toBe('linked')
-    expect(other).toEqual({ code: 0, stdout: '', stderr: '' })
+    expect(other).toEqual({ code: 0, stdout: '', stderr: 'No variables in app/production.\n' })
   })
 
   it('defaults to development, and refuses an unknown environment', async () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/main.ts'
-import { cliFor, ensureBuilt, root, tempDir } from './helpers.ts'
+import { cliFor, ensureBuilt, removeTempDirs, root, tempDir } from './helpers.ts'
 
 // Every verb of the table, as `tresor --help` lists them.
 const VERBS = [
@@ -59,6 +59,7 @@ const home = tempDir()
 const { tresor } = cliFor(undefined, home)
 
 beforeAll(() => ensureBuilt())
+afterAll(() => removeTempDirs())
 
 describe('tresor without a server', () => {
   it('prints the version and exits 0', async () => {
@@ -193,7 +194,7 @@ describe('the bundle', () => {
       ).toEqual([])
       expect(
         loaded.filter((p) =>
-          /^(fastify|@fastify|kysely|better-sqlite3|pg|pino|zod|undici)/.test(p),
+          /^(fastify|@fastify|kysely|better-sqlite3|pg|pino|zod|undici|commander)/.test(p),
         ),
         chunk,
       ).toEqual([])

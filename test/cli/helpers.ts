@@ -124,7 +124,16 @@ export function cliFor(server: { url: string } | undefined, home: string) {
   return { tresor, inPty, runs, env: baseEnv }
 }
 
-/** A fresh temp directory (used as HOME and as working directories). */
+const made: string[] = []
+
+/** A fresh temp directory (used as HOME and as working directories); see removeTempDirs. */
 export function tempDir(prefix = 'tresor-cli-'): string {
-  return mkdtempSync(join(tmpdir(), prefix))
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+
+/** Removes every directory tempDir made in this test file. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
 }

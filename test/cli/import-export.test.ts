@@ -3,7 +3,15 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bin, cliFor, ensureBuilt, startServer, tempDir, type TestServer } from './helpers.ts'
+import {
+  bin,
+  cliFor,
+  ensureBuilt,
+  startServer,
+  tempDir,
+  type TestServer,
+  removeTempDirs,
+} from './helpers.ts'
 
 const CANARY = 'canary-import-export-secret-0123456789'
 
@@ -48,7 +56,10 @@ beforeAll(async () => {
   expect(set.code).toBe(0)
   await cli.tresor(['secrets:set', 'DB_PASSWORD', ...dev], { input: CANARY })
 })
-afterAll(async () => server.stop())
+afterAll(async () => {
+  await server.stop()
+  removeTempDirs()
+})
 
 describe('config:export', () => {
   it('writes config only, in every format, on stdout', async () => {

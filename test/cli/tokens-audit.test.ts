@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliFor, ensureBuilt, startServer, tempDir, type TestServer } from './helpers.ts'
+import {
+  cliFor,
+  ensureBuilt,
+  startServer,
+  tempDir,
+  type TestServer,
+  removeTempDirs,
+} from './helpers.ts'
 
 let server: TestServer
 let cli: ReturnType<typeof cliFor>
@@ -15,7 +22,10 @@ beforeAll(async () => {
     input: 'audit-me-please-0123',
   })
 })
-afterAll(async () => server.stop())
+afterAll(async () => {
+  await server.stop()
+  removeTempDirs()
+})
 
 describe('tokens', () => {
   it('prints a new token once on stdout, and only there', async () => {

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliFor, ensureBuilt, startServer, tempDir, type TestServer } from './helpers.ts'
+import {
+  cliFor,
+  ensureBuilt,
+  startServer,
+  tempDir,
+  type TestServer,
+  removeTempDirs,
+} from './helpers.ts'
 
 // Secret values that must never show up anywhere but in `secrets:get`'s stdout.
 const CANARY = 'canary-stdin-Value-0123456789-zz'
@@ -19,7 +26,10 @@ beforeAll(async () => {
   const created = await cli.tresor(['projects:create', 'shop'])
   expect(created.code).toBe(0)
 })
-afterAll(async () => server.stop())
+afterAll(async () => {
+  await server.stop()
+  removeTempDirs()
+})
 
 describe('projects and environments', () => {
   it('lists projects as tab-separated rows off a terminal, and as stable JSON', async () => {

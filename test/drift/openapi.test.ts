@@ -28,7 +28,7 @@ it('matches the committed snapshot (version normalised)', async () => {
   expect(doc.openapi).toBe('3.1.0')
   const normalised = { ...doc, info: { ...doc.info, version: '<version>' } }
   await expect(`${JSON.stringify(normalised, null, 2)}\n`).toMatchFileSnapshot(
-    './openapi.snapshot.json',
+    './__snapshots__/openapi.json',
   )
 })
 

@@ -1,7 +1,14 @@
 // Members and roles over HTTP: list, add, change, disable; what each role may do.
 import { beforeAll, expect, it } from 'vitest'
 import { call, ok } from './helpers/app.ts'
-import { describeApp, expectProblem, like, memberToken, newProject, type TestProject } from './helpers/fixtures.ts'
+import {
+  describeApp,
+  expectProblem,
+  like,
+  memberToken,
+  newProject,
+  type TestProject,
+} from './helpers/fixtures.ts'
 
 interface Member {
   id: string

@@ -98,7 +98,7 @@ it('runs unchanged against `tresor server` listening on a real port, with fetch'
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       })
-      return { status: res.status, json: (await res.json()) as unknown }
+      return { status: res.status, json: await res.json() }
     }
     const created = await send('POST', '/v1/projects', { slug: 'my-api' })
     expect(created.status).toBe(201)

@@ -3,7 +3,14 @@
 import { beforeAll, expect, it } from 'vitest'
 import { parseToken, hashToken } from '../../src/crypto/index.ts'
 import { call, ok } from './helpers/app.ts'
-import { describeApp, expectProblem, like, mintToken, newProject, type TestProject } from './helpers/fixtures.ts'
+import {
+  describeApp,
+  expectProblem,
+  like,
+  mintToken,
+  newProject,
+  type TestProject,
+} from './helpers/fixtures.ts'
 
 const DAY = 86_400_000
 

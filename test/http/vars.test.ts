@@ -2,7 +2,13 @@
 // reserved names, If-Match and ETags, on every engine under test.
 import { beforeAll, expect, it } from 'vitest'
 import { call, ok } from './helpers/app.ts'
-import { describeApp, expectProblem, like, newProject, type TestProject } from './helpers/fixtures.ts'
+import {
+  describeApp,
+  expectProblem,
+  like,
+  newProject,
+  type TestProject,
+} from './helpers/fixtures.ts'
 
 interface Listed {
   vars: Record<string, unknown>[]
@@ -256,6 +262,18 @@ describeApp('variable routes', (t) => {
       const res = await call(t(), 'PUT', base, { body })
       expect(expectProblem(res, 400, 'VALIDATION_FAILED').errors?.[0]?.field).toBe(field)
     }
+    // A bad record key may be a pasted `KEY=value` line: described, never repeated.
+    const pasted = await call(t(), 'PATCH', base, {
+      body: { env: { 'API_KEY=sk_live_123': '', GOOD: 'x' } },
+    })
+    expect(expectProblem(pasted, 400, 'VALIDATION_FAILED').errors).toEqual([
+      {
+        field: 'env',
+        message:
+          'has an invalid key: key contains a punctuation character at position 8; allowed are letters, digits, _ . -',
+      },
+    ])
+    expect(pasted.body).not.toContain('sk_live')
     const path = await call(t(), 'DELETE', `${base}/A%20B`)
     expect(expectProblem(path, 400, 'VALIDATION_FAILED').errors).toEqual([
       { field: 'params.key', message: 'must match [A-Za-z_][A-Za-z0-9_.-]*' },

@@ -88,15 +88,21 @@ forEachStore('revisions', (db) => {
     ).toBeUndefined()
   })
 
-  it('revisions are immutable: the repo has no update or delete path', async () => {
+  it('revisions are immutable: no delete path, and the only update swaps the ciphertext', async () => {
     const { store } = db()
     await store.transaction((tx) => {
+      // `reseal` (data-key rotation) replaces a blob by the same plaintext under a newer key,
+      // by compare-and-set on the key id; nothing can change a revision's content.
       expect(Object.keys(tx.revisions).sort()).toEqual([
         'append',
+        'countByKey',
         'get',
         'getById',
         'latest',
+        'latestSealed',
         'list',
+        'listSealedByKey',
+        'reseal',
       ])
       return Promise.resolve()
     })

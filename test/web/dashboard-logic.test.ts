@@ -27,11 +27,11 @@ const rows = (text: string, replace: boolean) =>
 describe('what a paste changes', () => {
   it('merges: added, changed, unchanged; secrets masked; other keys untouched', () => {
     const text =
-      'LOG_LEVEL=info\nDB_POOL=5\nAPI_KEY=sk_test_brand_new_secret_9\nTOKEN=abcdefghijklmnopqrst # secret\nNAME=x\n'
+      'LOG_LEVEL=info\nDB_POOL=5\nAPI_KEY=sk_tbrand_new_secret_9\nTOKEN=abcdefghijklmnopqrst # secret\nNAME=x\n'
     expect(rows(text, false)).toEqual([
       ['changed', 'LOG_LEVEL', 'config', 'debug', 'info'],
       ['unchanged', 'DB_POOL', 'config', '5', '5'],
-      ['changed', 'API_KEY', 'secret', 'sk_te***0001', 'sk_te***et_9'],
+      ['changed', 'API_KEY', 'secret', 'sk_te***0001', 'sk_tb***et_9'],
       ['added', 'TOKEN', 'secret', undefined, 'abcde***qrst'],
       ['added', 'NAME', 'config', undefined, 'x'],
     ])

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeBrowser, signIn, useBrowser } from './helpers/browser.ts'
 import { startTestServer, type TestServer } from './helpers/server.ts'
 
-const CANARY = 'sk_live_canary_7f3a9c2e51d84b06'
-const CANARY_PREVIEW = 'sk_li***4b06'
+const CANARY = 'canary_secret_7f3a9c2e51d84b06'
+const CANARY_PREVIEW = 'canar***4b06'
 
 describeBrowser('dashboard: env vars, redeploy banner, deploy, reveal', () => {
   let s: TestServer
@@ -166,6 +166,34 @@ describeBrowser('dashboard: env vars, redeploy banner, deploy, reveal', () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42)
   })
 
+  it('works from the keyboard: the form opens on the key, Enter saves, Escape cancels a dialog', async () => {
+    await page.getByRole('button', { name: 'Add Variable' }).focus()
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('KEYBOARD_ONLY')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('typed-with-keys-only')
+    await page.keyboard.press('Enter')
+    await page.getByText('Saved KEYBOARD_ONLY (secret)').waitFor()
+    await page.getByRole('button', { name: 'Delete KEYBOARD_ONLY' }).focus()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: 'Delete KEYBOARD_ONLY?' })
+    await dialog.waitFor()
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+    // Focus goes back to the button that opened the dialog.
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))
+    expect(focused).toBe('Delete KEYBOARD_ONLY')
+    expect(await row('KEYBOARD_ONLY').count()).toBe(1)
+  })
+
+  it('lists previews apart from the main environments', async () => {
+    await s.api('POST', '/v1/projects/shop/previews', { slug: 'pr-42', parent: 'staging' })
+    const nav = page.getByRole('navigation', { name: 'Environments' })
+    await nav.getByRole('link', { name: 'pr-42' }).waitFor()
+    expect(await nav.locator('.previews').innerText()).toContain('Previews')
+    expect(await nav.locator('.previews').getByRole('link').allInnerTexts()).toEqual(['pr-42'])
+  })
+
   it('with a read-only token: no reveal, no add, no edit; the API refuses reveal too', async () => {
     const created = await s.api<{ token: string }>('POST', '/v1/tokens', {
       name: 'viewer',
@@ -198,5 +226,23 @@ describeBrowser('dashboard: env vars, redeploy banner, deploy, reveal', () => {
     await tab.getByRole('rowheader', { name: 'STRIPE_SECRET_KEY' }).waitFor()
     const width = await tab.evaluate(() => document.documentElement.scrollWidth)
     expect(width).toBeLessThanOrEqual(360)
+  })
+
+  it('ends the session when its token is revoked, and sign-out forgets the token', async () => {
+    const created = await s.api<{ id: string; token: string }>('POST', '/v1/tokens', {
+      name: 'short-lived',
+      scopes: ['read'],
+    })
+    const tab = (await openTab()).page
+    await signIn(tab, s.url, created.token, '/projects/shop/envs/staging')
+    await tab.getByRole('heading', { name: 'Env Vars' }).waitFor()
+    await s.api('DELETE', `/v1/tokens/${created.id}`)
+    await tab.getByRole('link', { name: 'Releases' }).click()
+    await tab.getByText('Your session ended: the token was revoked or has expired.').waitFor()
+    expect(await tab.evaluate(() => sessionStorage.length)).toBe(0)
+    await signIn(tab, s.url, s.ownerToken)
+    await tab.getByRole('button', { name: 'Sign out' }).click()
+    await tab.getByRole('heading', { name: 'Sign in to Tresor' }).waitFor()
+    expect(await tab.evaluate(() => sessionStorage.length)).toBe(0)
   })
 })

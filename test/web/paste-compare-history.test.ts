@@ -6,8 +6,8 @@ import { describeBrowser, signIn, useBrowser } from './helpers/browser.ts'
 import { startTestServer, type TestServer } from './helpers/server.ts'
 
 const E = '/v1/projects/shop/environments'
-const OLD_SECRET = 'sk_test_existing_secret_0001'
-const PASTED_SECRET = 'whsec_paste_canary_55aa77bb99'
+const OLD_SECRET = 'existing_test_secret_0001'
+const PASTED_SECRET = 'wh_paste_canary_55aa77bb99'
 
 interface VarList {
   vars: Array<{ key: string; kind: string; value?: string; preview?: string; system?: boolean }>
@@ -69,19 +69,19 @@ describeBrowser('dashboard: paste a .env, compare environments, history and roll
     const rows = await preview.locator('tbody tr').allInnerTexts()
     expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual([
       'changed LOG_LEVEL line 2 config debug info',
-      'added NEW_SECRET line 3 secret — whsec***bb99',
+      'added NEW_SECRET line 3 secret — wh_pa***bb99',
       'added CACHE_TTL line 6 config — 300',
     ])
     // The pasted secret is in the text area's live value only, never in the page's HTML.
     expect(await page.content()).not.toContain(PASTED_SECRET)
     await page.getByRole('button', { name: 'Merge variables' }).click()
     await page.getByText('Applied the pasted .env: 2 added, 1 changed').waitFor()
-    await row('NEW_SECRET').getByText('whsec***bb99').waitFor()
+    await row('NEW_SECRET').getByText('wh_pa***bb99').waitFor()
     expect(await userVars('staging')).toEqual({
       LOG_LEVEL: 'info',
-      API_KEY: '(secret) sk_te***0001',
+      API_KEY: '(secret) exist***0001',
       DB_POOL: '5',
-      NEW_SECRET: '(secret) whsec***bb99',
+      NEW_SECRET: '(secret) wh_pa***bb99',
       CACHE_TTL: '300',
     })
     const banner = page.getByRole('region', { name: 'Redeploy required' })
@@ -104,14 +104,14 @@ describeBrowser('dashboard: paste a .env, compare environments, history and roll
   it('replaces: the preview lists what is removed, and applying leaves exactly the pasted keys', async () => {
     await page.getByRole('link', { name: 'development' }).click()
     await page.getByRole('button', { name: 'Paste .env' }).click()
-    await page.getByLabel('dotenv text').fill('LOG_LEVEL=debug\nAPI_KEY=sk_te***0001 # secret\n')
+    await page.getByLabel('dotenv text').fill('LOG_LEVEL=debug\nAPI_KEY=exist***0001 # secret\n')
     await page.getByLabel(/^Replace/).check()
     const preview = page.getByRole('table').filter({ hasText: 'Preview' })
     expect(await preview.getByRole('caption').textContent()).toBe('Preview: 1 removed, 2 unchanged')
     const rows = await preview.locator('tbody tr').allInnerTexts()
     expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual([
       'unchanged LOG_LEVEL line 1 config debug debug',
-      'kept (masked value) API_KEY line 2 secret sk_te***0001 (unchanged)',
+      'kept (masked value) API_KEY line 2 secret exist***0001 (unchanged)',
       'removed DB_POOL config 5 —',
     ])
     await page.getByRole('button', { name: 'Replace variables' }).click()
@@ -119,7 +119,7 @@ describeBrowser('dashboard: paste a .env, compare environments, history and roll
     // The masked preview pasted back keeps the stored secret (the server's rule too).
     expect(await userVars('development')).toEqual({
       LOG_LEVEL: 'debug',
-      API_KEY: '(secret) sk_te***0001',
+      API_KEY: '(secret) exist***0001',
     })
     const revealed = await s.api<{ value: string }>('POST', `${E}/development/vars/API_KEY/reveal`)
     expect(revealed.value).toBe(OLD_SECRET)
@@ -196,7 +196,7 @@ describeBrowser('dashboard: paste a .env, compare environments, history and roll
     await page.getByText('Rolled back: release 2 restores release 1.').waitFor()
     expect(await userVars('staging')).toEqual({
       LOG_LEVEL: 'debug',
-      API_KEY: '(secret) sk_te***0001',
+      API_KEY: '(secret) exist***0001',
       DB_POOL: '5',
     })
     const releases = await s.api<{ releases: Array<{ number: number; status: string }> }>(

@@ -48,16 +48,22 @@ export function App() {
   const [signedIn, setSignedIn] = useState<SignedIn | undefined>(undefined)
   const [resuming, setResuming] = useState(() => loadToken() !== undefined)
   const [members, setMembers] = useState<Member[]>([])
+  const [notice, setNotice] = useState<string | undefined>(undefined)
 
   const signIn = useCallback(async (token: string) => {
     const me = await createApi(token).whoami()
     saveToken(token)
+    setNotice(undefined)
     setSignedIn({ token, me })
   }, [])
   const signOut = useCallback(() => {
     clearToken()
     setSignedIn(undefined)
   }, [])
+  const expired = useCallback(() => {
+    setNotice('Your session ended: the token was revoked or has expired. Sign in again.')
+    signOut()
+  }, [signOut])
 
   useEffect(() => {
     const token = loadToken()
@@ -67,7 +73,10 @@ export function App() {
       .finally(() => setResuming(false))
   }, [signIn])
 
-  const api = useMemo(() => signedIn && createApi(signedIn.token), [signedIn])
+  const api = useMemo(
+    () => signedIn && createApi(signedIn.token, { onUnauthenticated: expired }),
+    [signedIn, expired],
+  )
   useEffect(() => {
     // Names make authors readable; a token that may not list members just shows ids.
     api?.members().then(setMembers, () => setMembers([]))
@@ -86,7 +95,7 @@ export function App() {
   }, [signedIn, api, members, signOut])
 
   if (resuming) return <p className="page muted">Loading…</p>
-  if (session === undefined) return <SignIn onSignIn={signIn} />
+  if (session === undefined) return <SignIn onSignIn={signIn} notice={notice} />
   return (
     <SessionContext.Provider value={session}>
       <Layout route={route}>

@@ -33,7 +33,10 @@ export const ACCOUNT_VERBS: VerbSpec[] = [
     name: 'link',
     group,
     summary: 'write .tresor.json here so that -p and -e can be left out',
-    target: 'env',
+    options: [
+      { flags: '-p, --project <project>', description: 'the project to link (required)' },
+      { flags: '-e, --env <env>', description: 'its default environment (default: development)' },
+    ],
     json: false,
     examples: ['tresor link -p myapp -e staging'],
     load: async () => (await import('../commands/link.ts')).link,

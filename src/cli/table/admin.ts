@@ -25,13 +25,17 @@ export const ADMIN_VERBS: VerbSpec[] = [
     name: 'tokens:create',
     group,
     summary: 'create a token and print it once (-p makes a service token for one project)',
-    target: 'env',
     options: [
+      { flags: '-p, --project <project>', description: 'make a service token for this project' },
+      {
+        flags: '-e, --env <envs>',
+        description: 'restrict it to these environments (comma-separated; needs -p)',
+      },
       { flags: '--name <name>', description: 'what the token is for (required)' },
       { flags: '--ttl <ttl>', description: 'lifetime such as 30d, 12h (default 30d)' },
       {
         flags: '--scope <scope>',
-        description: 'read, write, secrets:reveal, deploy or admin (repeat for several)',
+        description: 'read, write, secrets:reveal, deploy or admin',
         repeatable: true,
       },
     ],
@@ -53,8 +57,9 @@ export const ADMIN_VERBS: VerbSpec[] = [
     name: 'audit',
     group,
     summary: 'show the audit log (newest first), or --verify its hash chain',
-    target: 'env',
     options: [
+      { flags: '-p, --project <project>', description: 'only events of this project' },
+      { flags: '-e, --env <env>', description: 'only events of this environment (needs -p)' },
       { flags: '--verify', description: 'check that no event was changed or removed' },
       { flags: '--limit <n>', description: 'how many events (default 50)' },
       { flags: '--action <action>', description: 'only this action, e.g. vars.reveal' },

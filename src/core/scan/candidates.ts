@@ -1,8 +1,11 @@
 /** What the pass needs to know of the secrets: which lengths are worth a look. */
 export interface LengthFilter {
+  /** `wanted[n] === 1` when some secret is n bytes long. */
   readonly wanted: Uint8Array
-  readonly minLength: number
   readonly maxLength: number
+  /** The same for secrets with a space or tab inside, which only quoted text or `KEY=` lines hold. */
+  readonly spaced: Uint8Array
+  readonly maxSpaced: number
 }
 
 /** What one pass over a file reports: keyword positions and candidate spans. */
@@ -63,16 +66,17 @@ const isBlank = (c: number) => c === 32 || c === 9 || c === 13
  * The scanner's one pass over a file, the hot loop of `tresor scan`: a letter or digit costs one
  * table lookup. Reports every word start whose first two bytes are in `pairs` (see
  * `keywordPairs`), and every candidate span whose length a secret has: the maximal runs between
- * delimiters at three granularities, quoted text with spaces, and the rest of a line after `=`
- * or `:`.
+ * delimiters at three granularities, quoted text with spaces, and the rest of a line after
+ * `KEY=` or `key:`.
  */
 export function scanPass(bytes: Buffer, pairs: Uint8Array, lengths: LengthFilter, sink: PassSink) {
   const { wanted, maxLength } = lengths
+  const spaced = lengths.maxSpaced !== 0
   const n = bytes.length
+  const quotes = new QuotedText(lengths, sink)
   let s1 = 0 // where the current run of each granularity started
   let s2 = 0
   let s3 = 0
-  const line = { end: -1, closingQuote: -1 }
   if (n > 1 && pairs[((bytes[0] as number) << 8) | (bytes[1] as number)] === 1) sink.keywordAt(0)
   for (let i = 0; i < n; i++) {
     const c = bytes[i] as number
@@ -91,54 +95,48 @@ export function scanPass(bytes: Buffer, pairs: Uint8Array, lengths: LengthFilter
         len = i - s1
         if (s1 !== s2 && len <= maxLength && wanted[len] === 1) sink.candidate(s1, i)
         s1 = i + 1
+        if (spaced) quotes.onHardBreak(c, i)
+      } else if ((c === 61 || c === 58) && spaced && isAssignment(bytes, i)) {
+        restOfLine(bytes, i, lengths, sink)
       }
       s2 = i + 1
-      if (SPAN[c] === 1 && maxLength !== 0) spans(bytes, i, lengths, line, sink)
     }
     s3 = i + 1
   }
-  const ends = [s3, s2, s1].filter((s, k, all) => k === 0 || s !== all[k - 1])
-  for (const s of ends) if (n - s <= maxLength && wanted[n - s] === 1) sink.candidate(s, n)
+  for (const s of new Set([s3, s2, s1]))
+    if (n - s <= maxLength && wanted[n - s] === 1) sink.candidate(s, n)
 }
 
-// The spans that runs cannot see, from a quote or an `=`/`:` at `i`.
-function spans(
-  bytes: Buffer,
-  i: number,
-  lengths: LengthFilter,
-  line: { end: number; closingQuote: number },
-  sink: PassSink,
-): void {
-  const c = bytes[i] as number
-  const quote = c === 34 || c === 39 || c === 96
-  if (i > line.end) line.end = endOfLine(bytes, i)
-  if (!quote) {
-    if (isAssignment(bytes, i)) restOfLine(bytes, i, line.end, lengths, sink)
-  } else if (i !== line.closingQuote) line.closingQuote = quoted(bytes, i, line.end, lengths, sink)
-}
+// Tracks the quoted text of the current line from the hard breaks alone (quotes, blanks and line
+// ends all are), so quoted text with spaces, which runs split, is reported whole at no extra read.
+class QuotedText {
+  private quote = 0
+  private openAt = 0
+  private blank = false
 
-function endOfLine(bytes: Buffer, from: number): number {
-  const nl = bytes.indexOf(NL, from)
-  return nl === -1 ? bytes.length : nl
+  constructor(
+    private readonly lengths: LengthFilter,
+    private readonly sink: PassSink,
+  ) {}
+
+  onHardBreak(c: number, i: number): void {
+    if (c === this.quote) {
+      if (this.blank && fits(this.lengths, i - this.openAt - 1))
+        this.sink.candidate(this.openAt + 1, i)
+      this.quote = 0
+    } else if (c === 34 || c === 39 || c === 96) {
+      if (this.quote === 0) {
+        this.quote = c
+        this.openAt = i
+        this.blank = false
+      }
+    } else if (c === 32 || c === 9) this.blank = true
+    else if (c === NL) this.quote = 0
+  }
 }
 
 function fits(lengths: LengthFilter, len: number): boolean {
-  return len <= lengths.maxLength && lengths.wanted[len] === 1
-}
-
-// Quoted text on one line with a space in it: the runs split it, so report it whole.
-function quoted(
-  bytes: Buffer,
-  open: number,
-  lineEnd: number,
-  lengths: LengthFilter,
-  sink: PassSink,
-): number {
-  const close = bytes.indexOf(bytes[open] as number, open + 1)
-  if (close === -1 || close > lineEnd) return -1
-  if (fits(lengths, close - open - 1) && hasBlank(bytes, open + 1, close))
-    sink.candidate(open + 1, close)
-  return close
+  return len <= lengths.maxSpaced && lengths.spaced[len] === 1
 }
 
 // True when the line reads `KEY=` or `KEY:` up to `at` (indentation and `export ` allowed): a
@@ -155,17 +153,14 @@ function isAssignment(bytes: Buffer, at: number): boolean {
   return i < 0 || bytes[i] === NL
 }
 
-// `KEY=some value with spaces`: the trimmed rest of the line.
-function restOfLine(
-  bytes: Buffer,
-  at: number,
-  lineEnd: number,
-  lengths: LengthFilter,
-  sink: PassSink,
-): void {
+// `KEY=some value with spaces`: the rest of the line, trimmed, when it has a space inside.
+function restOfLine(bytes: Buffer, at: number, lengths: LengthFilter, sink: PassSink): void {
   let start = at + 1
-  let end = lineEnd
-  while (start < end && isBlank(bytes[start] as number)) start++
+  while (start < bytes.length && (bytes[start] === 32 || bytes[start] === 9)) start++
+  const limit = Math.min(bytes.length, start + lengths.maxSpaced + 64)
+  let end = start
+  while (end < limit && bytes[end] !== NL) end++
+  if (end === limit && end !== bytes.length) return // longer than any secret
   while (end > start && isBlank(bytes[end - 1] as number)) end--
   if (fits(lengths, end - start) && hasBlank(bytes, start, end)) sink.candidate(start, end)
 }

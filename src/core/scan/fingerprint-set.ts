@@ -8,8 +8,10 @@ export interface FingerprintSet {
   readonly base: number
   /** `wanted[n] === 1` when some secret is n bytes long. */
   readonly wanted: Uint8Array
-  readonly minLength: number
   readonly maxLength: number
+  /** The same for secrets with a space or tab inside. */
+  readonly spaced: Uint8Array
+  readonly maxSpaced: number
   /** `length << 12 | hint` of every secret. */
   readonly hints: ReadonlySet<number>
   /** Items by fingerprint: one value may be stored under several keys or environments. */
@@ -25,17 +27,20 @@ export function createFingerprintSet(
     (i) => i.length >= MIN_FINGERPRINT_LENGTH && i.length <= MAX_FINGERPRINT_LENGTH,
   )
   const maxLength = Math.max(0, ...usable.map((i) => i.length))
-  const minLength = usable.length === 0 ? 0 : Math.min(...usable.map((i) => i.length))
+  const maxSpaced = Math.max(0, ...usable.filter((i) => i.spaced).map((i) => i.length))
   const wanted = new Uint8Array(maxLength + 1)
+  const spaced = new Uint8Array(maxSpaced + 1)
   const hints = new Set<number>()
   const byFingerprint = new Map<string, FingerprintItem[]>()
   for (const item of usable) {
     wanted[item.length] = 1
+    if (item.spaced) spaced[item.length] = 1
     hints.add(hintKey(item.length, item.hint))
     const fp = item.fingerprint.toLowerCase()
     byFingerprint.set(fp, [...(byFingerprint.get(fp) ?? []), item])
   }
-  return { scanKey, base: hintBase(scanKey), wanted, minLength, maxLength, hints, byFingerprint }
+  const base = hintBase(scanKey)
+  return { scanKey, base, wanted, maxLength, spaced, maxSpaced, hints, byFingerprint }
 }
 
 /** The key of a (length, hint) pair in `FingerprintSet.hints`. */

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto'
+import type { FingerprintItem } from './types.ts'
 
 /**
  * Values shorter than this (in UTF-8 bytes) are never fingerprinted: whoever holds the scan key
@@ -67,4 +68,22 @@ export function isFingerprintable(value: string): boolean {
     !/[\r\n]/.test(value) &&
     !value.includes('${{')
   )
+}
+
+/** Everything the scanner gets about one secret value: never the value itself. */
+export function fingerprintItem(
+  scanKey: Buffer,
+  key: string,
+  environment: string | null,
+  value: string,
+): FingerprintItem {
+  const bytes = Buffer.from(value, 'utf8')
+  return {
+    key,
+    environment,
+    length: bytes.length,
+    hint: hintOf(bytes, hintBase(scanKey), 0, bytes.length),
+    spaced: /[ \t]/.test(value),
+    fingerprint: fingerprintValue(scanKey, bytes),
+  }
 }

@@ -2,6 +2,7 @@
 // `tresor scan` verb, the server's fingerprint service and the MCP tools' credential check.
 export { base62Crc32, shannonEntropy } from './checksum.ts'
 export {
+  fingerprintItem,
   fingerprintValue,
   hintBase,
   hintOf,

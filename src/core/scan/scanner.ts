@@ -41,7 +41,8 @@ export function looksBinary(bytes: Uint8Array): boolean {
 }
 
 const PAIRS = keywordPairs(WORD_START_KEYWORDS)
-const NO_LENGTHS: LengthFilter = { wanted: new Uint8Array(1), minLength: 1, maxLength: 0 }
+const NONE = new Uint8Array(1)
+const NO_LENGTHS: LengthFilter = { wanted: NONE, maxLength: 0, spaced: NONE, maxSpaced: 0 }
 
 const hitOf = (m: CredentialMatch): Hit => ({ start: m.start, rule: m.rule, hint: m.hint })
 

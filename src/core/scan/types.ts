@@ -39,6 +39,8 @@ export interface FingerprintItem {
   length: number
   /** 12 bits of a cheap keyed hash of the value (see `hintOf`): the scanner's prefilter. */
   hint: number
+  /** True when the value has a space or tab: only then are quoted text and `KEY=` lines read whole. */
+  spaced: boolean
   /** Hex of the first 16 bytes of HMAC-SHA256(scanKey, value as UTF-8). */
   fingerprint: string
 }

@@ -46,7 +46,7 @@ export function createKeyService(deps: KeyServiceDeps) {
   const sealLimit = deps.sealLimit ?? SEAL_LIMIT
 
   /** Re-wraps every data key and server secret under the current root key (admins; resumable). */
-  function rewrapAll(ctx?: RequestContext): Promise<RootRotationReport> {
+  function rotateRootKey(ctx?: RequestContext): Promise<RootRotationReport> {
     if (ctx !== undefined) assertCan(ctx.actor, 'admin')
     return rotateRoot(deps, ctx)
   }
@@ -90,7 +90,7 @@ export function createKeyService(deps: KeyServiceDeps) {
     ...(deps.sealCheckEvery === undefined ? {} : { every: deps.sealCheckEvery }),
   })
 
-  return { rotateRoot: rewrapAll, rotateDataKey, status, sealGuard }
+  return { rotateRoot: rotateRootKey, rotateDataKey, status, sealGuard }
 }
 
 export type KeyService = ReturnType<typeof createKeyService>

@@ -68,19 +68,30 @@ async function changedSince(
   return [...new Set(keys)].reverse()
 }
 
+/** What a listing needs of a release; none of it ever changes once the release exists. */
+export type ReleaseFacts = Pick<ReleaseRow, 'envRevision' | 'projectRevision' | 'deployId'>
+
+/** Finds a release's facts (a store read, or a cache in front of one). */
+export type ReleaseFactsLookup = (
+  workspaceId: string,
+  releaseId: string,
+) => Promise<ReleaseFacts | undefined>
+
 /** Whether a redeploy is needed, and the release the environment runs now (if any). */
 export interface ReleaseState {
   redeployRequired: boolean
-  release: ReleaseRow | undefined
+  release: ReleaseFacts | undefined
 }
 
 /**
  * `redeployRequired` without listing which keys changed: compares heads with the current
- * release (one point read). `envRevision` is the document revision the caller just read or
- * wrote; after a write, pass `reread` so that a release the write triggered (auto-deploy) counts.
+ * release (at most one point read). `envRevision` is the document revision the caller just read
+ * or wrote; after a write, pass `reread` so that a release the write triggered (auto-deploy)
+ * counts.
  */
 export async function releaseState(
-  reads: Pick<StoreReads, 'releases' | 'environments'>,
+  reads: Pick<StoreReads, 'environments'>,
+  facts: ReleaseFactsLookup,
   target: Target,
   envRevision: number,
   reread = false,
@@ -90,14 +101,38 @@ export async function releaseState(
   const env = reread
     ? ((await reads.environments.get(ws, target.env.id)) ?? target.env)
     : target.env
-  const release = env.currentReleaseId
-    ? await reads.releases.get(ws, env.currentReleaseId)
-    : undefined
+  const release = env.currentReleaseId ? await facts(ws, env.currentReleaseId) : undefined
   const envHead = Math.max(envRevision, env.headRevision)
   return {
     redeployRequired:
       envHead > (release?.envRevision ?? 0) ||
       target.project.headRevision > (release?.projectRevision ?? 0),
     release,
+  }
+}
+
+/**
+ * A release-facts lookup that remembers up to `max` releases: releases are immutable, so the
+ * hot listing path reads the current release's row (and its sealed snapshot) once, not per call.
+ */
+export function cachedReleaseFacts(
+  reads: Pick<StoreReads, 'releases'>,
+  max = 1024,
+): ReleaseFactsLookup {
+  const known = new Map<string, ReleaseFacts>()
+  return async (workspaceId, releaseId) => {
+    const key = `${workspaceId}/${releaseId}`
+    const hit = known.get(key)
+    if (hit !== undefined) return hit
+    const row = await reads.releases.get(workspaceId, releaseId)
+    if (row === undefined) return undefined
+    const facts = {
+      envRevision: row.envRevision,
+      projectRevision: row.projectRevision,
+      deployId: row.deployId,
+    }
+    if (known.size >= max) known.delete(known.keys().next().value ?? '')
+    known.set(key, facts)
+    return facts
   }
 }

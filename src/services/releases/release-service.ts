@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { assertCan } from '../../core/actor.ts'
 import { AppError, isAppError, type ErrorDetail } from '../../core/errors.ts'
 import type { EventBus } from '../../core/events.ts'
@@ -12,6 +13,10 @@ import { aadOf, type DocumentService } from '../documents/document-service.ts'
 import type { DocState } from '../documents/document-state.ts'
 import type { Target } from '../projects/targets.ts'
 import { changedKeys, systemVarsOf } from '../variables/var-rules.ts'
+
+// The environment is read and the release sealed outside the transaction (no decrypt under the
+// lock); a write landing in between is a CONFLICT, retried this many times in all.
+const MAX_ATTEMPTS = 10
 
 export interface ReleaseDeps {
   store: Store
@@ -117,7 +122,10 @@ export function createReleaseService(deps: ReleaseDeps) {
         deps.hooks?.afterCommit(row)
         return row
       } catch (err) {
-        if (!isAppError(err, 'CONFLICT') || attempt >= 4) throw err
+        if (!isAppError(err, 'CONFLICT') || attempt >= MAX_ATTEMPTS - 1) throw err
+        // Writes keep landing on a busy environment: back off by a random, growing delay so
+        // the release gets a quiet window instead of meeting the same writers again.
+        await sleep(Math.random() * 20 * (attempt + 1))
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { StoreReads } from '../../storage/store.ts'
 import type { DocState } from '../documents/document-state.ts'
-import { releaseState } from '../projects/redeploy.ts'
+import { releaseState, type ReleaseFactsLookup } from '../projects/redeploy.ts'
 import type { Target } from '../projects/targets.ts'
 import { systemVarsOf } from './var-rules.ts'
 import { previewSecret } from '../../core/masking.ts'
@@ -50,14 +50,21 @@ export function maskedEntries(state: DocState): ListedVar[] {
  * `releaseState`).
  */
 export async function listVars(
-  reads: Pick<StoreReads, 'releases' | 'environments'>,
+  reads: Pick<StoreReads, 'environments'>,
+  facts: ReleaseFactsLookup,
   target: Target,
   entries: readonly ListedVar[],
   revision: number,
   afterWrite = false,
 ): Promise<VarList> {
   // The hot path of every client: one point read at most, not the redeploy key scan.
-  const { redeployRequired, release } = await releaseState(reads, target, revision, afterWrite)
+  const { redeployRequired, release } = await releaseState(
+    reads,
+    facts,
+    target,
+    revision,
+    afterWrite,
+  )
   const vars = [...entries]
   for (const [key, value] of systemVarsOf(target, release?.deployId)) {
     vars.push({ key, kind: 'system', value, system: true })

@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
 import type { DocState } from '../documents/document-state.ts'
 import type { CommitOptions, DocumentService } from '../documents/document-service.ts'
-import { releaseState } from '../projects/redeploy.ts'
+import { cachedReleaseFacts, releaseState } from '../projects/redeploy.ts'
 import type { Target } from '../projects/targets.ts'
 import { createListingCache } from './listing-cache.ts'
 import { listVars, maskedEntries, shown, type VarList } from './var-list.ts'
@@ -35,24 +35,25 @@ export function createVariableService(deps: {
 }) {
   const { store, documents, clock } = deps
   const listings = createListingCache()
+  const facts = cachedReleaseFacts(store)
 
   /** The masked listing; a document still at a revision listed before is not read again. */
   async function list(target: Target): Promise<VarList> {
     // The head as resolved for this request: the listing of that revision never changes.
     const head = target.env === null ? target.project.headRevision : target.env.headRevision
     const cached = listings.get(target.scope, head)
-    if (cached !== undefined) return listVars(store, target, cached, head)
+    if (cached !== undefined) return listVars(store, facts, target, cached, head)
     const state = await documents.read(target.scope)
     const entries = maskedEntries(state)
     listings.set(target.scope, state.revision, entries)
-    return listVars(store, target, entries, state.revision)
+    return listVars(store, facts, target, entries, state.revision)
   }
 
   /** The listing of a state this request just committed (no second read of the document). */
   function listAfterWrite(target: Target, state: DocState): Promise<VarList> {
     const entries = maskedEntries(state)
     listings.set(target.scope, state.revision, entries)
-    return listVars(store, target, entries, state.revision, true)
+    return listVars(store, facts, target, entries, state.revision, true)
   }
 
   /** Sets one key (PUT): new keys default to secret unless a kind is given (safe by default). */
@@ -80,7 +81,7 @@ export function createVariableService(deps: {
       },
       opts,
     )
-    const status = await releaseState(store, target, out.state.revision, true)
+    const status = await releaseState(store, facts, target, out.state.revision, true)
     return {
       key: input.key,
       kind: out.result.kind,
@@ -170,7 +171,7 @@ export function createVariableService(deps: {
       },
       opts,
     )
-    const status = await releaseState(store, target, out.state.revision, true)
+    const status = await releaseState(store, facts, target, out.state.revision, true)
     return {
       ...out.result,
       revision: out.state.revision,

@@ -1,23 +1,12 @@
+import {
+  createClient,
+  fetchTransport,
+  type AuditQuery,
+  type CreateTokenBody,
+  type Transport,
+} from '../../../src/client/index.ts'
 import { createCaller, parseJson, type CallSpec } from '../../../src/client/request.ts'
-import type {
-  AuditEvent,
-  AuditQuery,
-  AuditVerify,
-  CreatedToken,
-  CreateTokenBody,
-  DeleteResult,
-  Diff,
-  Environment,
-  Member,
-  Project,
-  PutVarResult,
-  Release,
-  RevealResult,
-  Revision,
-  TokenInfo,
-  VarList,
-  Whoami,
-} from './types.ts'
+import type { Release } from './types.ts'
 
 const enc = encodeURIComponent
 
@@ -26,61 +15,69 @@ export function envPath(project: string, env: string): string {
   return `/v1/projects/${enc(project)}/environments/${enc(env)}`
 }
 
+export interface ApiOptions {
+  baseUrl?: string
+  /** Called when the server no longer accepts the token (revoked, expired). */
+  onUnauthenticated?: () => void
+}
+
+/** Sends through `fetch`, telling the page when the server answers 401 (the session is over). */
+function watchedTransport(onUnauthenticated: (() => void) | undefined): Transport {
+  const send = fetchTransport()
+  return async (request) => {
+    const response = await send(request)
+    if (response.status === 401) onUnauthenticated?.()
+    return response
+  }
+}
+
 /**
- * The calls the dashboard makes, typed by the wire schemas. Built per signed-in token; the token
- * lives in the closure and is sent only as the Authorization header of same-origin requests.
+ * The calls the dashboard makes: src/client's typed client, plus the release calls it does not
+ * have yet. Built per signed-in token; the token lives in the closure and is sent only as the
+ * Authorization header of same-origin requests.
  */
-export function createApi(token: string, baseUrl: string = window.location.origin) {
-  const call = createCaller({ baseUrl, token })
+export function createApi(token: string, options: ApiOptions = {}) {
+  const baseUrl = options.baseUrl ?? window.location.origin
+  const transport = watchedTransport(options.onUnauthenticated)
+  const client = createClient({ baseUrl, token, transport })
+  const call = createCaller({ baseUrl, token, transport })
   const json = async <T>(spec: CallSpec): Promise<T> => parseJson<T>(await call(spec))
-  const get = <T>(path: string, query?: CallSpec['query']) =>
-    json<T>({ method: 'GET', path, ...(query === undefined ? {} : { query }) })
+  const at = (project: string, env: string) => ({ project, env })
   return {
-    whoami: () => get<Whoami>('/v1/whoami'),
-    projects: async () => (await get<{ projects: Project[] }>('/v1/projects')).projects,
-    project: (p: string) => get<Project>(`/v1/projects/${enc(p)}`),
-    createProject: (slug: string) =>
-      json<Project>({ method: 'POST', path: '/v1/projects', json: { slug } }),
-    environments: async (p: string) =>
-      (await get<{ environments: Environment[] }>(`/v1/projects/${enc(p)}/environments`))
-        .environments,
-    environment: (p: string, e: string) => get<Environment>(envPath(p, e)),
-    vars: (p: string, e: string) => get<VarList>(`${envPath(p, e)}/vars`),
-    setVar: (p: string, e: string, body: { key: string; value: string; kind: string }) =>
-      json<PutVarResult>({ method: 'PUT', path: `${envPath(p, e)}/vars`, json: body }),
+    whoami: client.whoami,
+    projects: async () => (await client.projects.list()).projects,
+    project: client.projects.get,
+    createProject: (slug: string) => client.projects.create({ slug }),
+    environments: async (p: string) => (await client.environments.list(p)).environments,
+    vars: (p: string, e: string) => client.vars.list(at(p, e)),
+    setVar: (
+      p: string,
+      e: string,
+      body: { key: string; value: string; kind: 'config' | 'secret' },
+    ) => client.vars.set(at(p, e), body),
     mergeVars: (p: string, e: string, env: Record<string, string>) =>
-      json<VarList>({ method: 'PATCH', path: `${envPath(p, e)}/vars`, json: { env } }),
-    deleteVar: (p: string, e: string, key: string) =>
-      json<DeleteResult>({ method: 'DELETE', path: `${envPath(p, e)}/vars/${enc(key)}` }),
-    reveal: (p: string, e: string, key: string) =>
-      json<RevealResult>({ method: 'POST', path: `${envPath(p, e)}/vars/${enc(key)}/reveal` }),
+      client.vars.patch(at(p, e), { env }),
+    deleteVar: (p: string, e: string, key: string) => client.vars.remove(at(p, e), [key]),
+    reveal: (p: string, e: string, key: string) => client.vars.reveal(at(p, e), key),
     putDocument: (p: string, e: string, text: string, replace: boolean, baseRevision: number) =>
-      json<VarList>({
-        method: 'PUT',
-        path: `${envPath(p, e)}/document`,
-        query: { replace: replace ? 'true' : undefined },
-        text,
-        baseRevision,
-      }),
+      client.documents.put(at(p, e), text, { replace, baseRevision }),
     revisions: async (p: string, e: string) =>
-      (await get<{ revisions: Revision[] }>(`${envPath(p, e)}/revisions`)).revisions,
+      (await client.documents.revisions(at(p, e))).revisions,
     diff: (p: string, e: string, from: number, to: number) =>
-      get<Diff>(`${envPath(p, e)}/diff`, { from, to }),
+      client.documents.diff(at(p, e), from, to),
     releases: async (p: string, e: string) =>
-      (await get<{ releases: Release[] }>(`${envPath(p, e)}/releases`)).releases,
+      (await json<{ releases: Release[] }>({ method: 'GET', path: `${envPath(p, e)}/releases` }))
+        .releases,
     deploy: (p: string, e: string) =>
       json<Release>({ method: 'POST', path: `${envPath(p, e)}/releases`, json: {} }),
     rollback: (p: string, e: string, release: number) =>
       json<Release>({ method: 'POST', path: `${envPath(p, e)}/rollback`, json: { release } }),
-    tokens: async () => (await get<{ tokens: TokenInfo[] }>('/v1/tokens')).tokens,
-    createToken: (body: CreateTokenBody) =>
-      json<CreatedToken>({ method: 'POST', path: '/v1/tokens', json: body }),
-    revokeToken: (id: string) =>
-      json<TokenInfo>({ method: 'DELETE', path: `/v1/tokens/${enc(id)}` }),
-    members: async () => (await get<{ members: Member[] }>('/v1/members')).members,
-    audit: async (q: AuditQuery) =>
-      (await get<{ events: AuditEvent[] }>('/v1/audit', { ...q })).events,
-    verifyAudit: () => get<AuditVerify>('/v1/audit/verify'),
+    tokens: async () => (await client.tokens.list()).tokens,
+    createToken: (body: CreateTokenBody) => client.tokens.create(body),
+    revokeToken: client.tokens.revoke,
+    members: async () => (await client.members.list()).members,
+    audit: async (q: AuditQuery) => (await client.audit.list(q)).events,
+    verifyAudit: client.audit.verify,
   }
 }
 

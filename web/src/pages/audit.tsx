@@ -1,25 +1,17 @@
-import { useId, useState, type FormEvent } from 'react'
-import type { AuditEvent, AuditVerify } from '../api/types.ts'
+import { useState } from 'react'
+import type { AuditEvent, AuditQuery, AuditVerify } from '../api/types.ts'
 import { Chips } from '../components/chips.tsx'
 import { ErrorBox } from '../components/error-box.tsx'
 import { shortTime } from '../lib/format.ts'
 import { useLoad } from '../lib/use-load.ts'
 import { useSession } from '../session.tsx'
+import { AuditFilters, EMPTY_FILTERS, type Filters } from './audit-filters.tsx'
 
-interface Filters {
-  project: string
-  env: string
-  action: string
-  actor: string
-  since: string
-}
-
-const EMPTY: Filters = { project: '', env: '', action: '', actor: '', since: '' }
 const PAGE = 100
 const SHOWN_KEYS = 8
 
-function query(f: Filters, before?: number) {
-  const q: Record<string, string | number> = { limit: PAGE }
+function query(f: Filters, before?: number): AuditQuery {
+  const q: AuditQuery = { limit: PAGE }
   if (f.project !== '') q.project = f.project
   if (f.project !== '' && f.env !== '') q.env = f.env
   if (f.action !== '') q.action = f.action
@@ -54,27 +46,21 @@ function Row({ e }: { e: AuditEvent }) {
 /** The audit log (who did what to which key, never a value), filtered; and the chain check. */
 export function AuditPage() {
   const { api } = useSession()
-  const id = useId()
-  const [draft, setDraft] = useState<Filters>(EMPTY)
-  const [filters, setFilters] = useState<Filters>(EMPTY)
+  const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS)
   const [older, setOlder] = useState<AuditEvent[]>([])
   const [verify, setVerify] = useState<AuditVerify | undefined>(undefined)
   const [error, setError] = useState<unknown>(undefined)
-  const projects = useLoad(() => api.projects(), [api])
   const events = useLoad(() => api.audit(query(filters)), [api, filters])
   const shown = [...(events.data ?? []), ...older]
-  const apply = (e: FormEvent) => {
-    e.preventDefault()
+  const apply = (next: Filters) => {
     setOlder([])
-    setFilters(draft)
+    setFilters(next)
   }
   const more = () => {
     const last = shown[shown.length - 1]
     if (last !== undefined)
       api.audit(query(filters, last.seq)).then((next) => setOlder([...older, ...next]), setError)
   }
-  const set = (k: keyof Filters) => (e: { target: { value: string } }) =>
-    setDraft({ ...draft, [k]: e.target.value })
   return (
     <main id="main" className="page">
       <div className="page-head">
@@ -90,54 +76,7 @@ export function AuditPage() {
             : `The chain is broken at event ${verify.brokenAt ?? '?'}: ${verify.reason ?? 'unknown reason'}.`}
         </p>
       )}
-      <form className="filters" onSubmit={apply} aria-label="Filter the audit log">
-        <div className="field">
-          <label htmlFor={`${id}-project`}>Project</label>
-          <select id={`${id}-project`} value={draft.project} onChange={set('project')}>
-            <option value="">All</option>
-            {projects.data?.map((p) => (
-              <option key={p.id} value={p.slug}>
-                {p.slug}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-env`}>Environment</label>
-          <input
-            id={`${id}-env`}
-            value={draft.env}
-            onChange={set('env')}
-            disabled={draft.project === ''}
-            placeholder="production"
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-action`}>Action</label>
-          <input
-            id={`${id}-action`}
-            value={draft.action}
-            onChange={set('action')}
-            placeholder="vars.reveal"
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-actor`}>Actor id</label>
-          <input
-            id={`${id}-actor`}
-            value={draft.actor}
-            onChange={set('actor')}
-            placeholder="mem_…"
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-since`}>Since</label>
-          <input id={`${id}-since`} type="date" value={draft.since} onChange={set('since')} />
-        </div>
-        <button type="submit" className="primary">
-          Filter
-        </button>
-      </form>
+      <AuditFilters onApply={apply} />
       <ErrorBox error={events.error ?? error} title="Audit log" />
       {events.data !== undefined && shown.length === 0 && <p className="muted">No events match.</p>}
       {shown.length > 0 && (

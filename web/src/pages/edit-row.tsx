@@ -20,7 +20,7 @@ export function EditRow(props: Props) {
   const { project, env, v, onChanged, onCancel } = props
   const { api } = useSession()
   const input = useRef<HTMLInputElement>(null)
-  const [kind, setKind] = useState(v.kind === 'secret' ? 'secret' : 'config')
+  const [kind, setKind] = useState<'config' | 'secret'>(v.kind === 'secret' ? 'secret' : 'config')
   const [error, setError] = useState<unknown>(undefined)
   const save = (e: FormEvent) => {
     e.preventDefault()
@@ -65,7 +65,11 @@ export function EditRow(props: Props) {
           )}
           <div className="field">
             <label htmlFor={`kind-${v.key}`}>Kind</label>
-            <select id={`kind-${v.key}`} value={kind} onChange={(e) => setKind(e.target.value)}>
+            <select
+              id={`kind-${v.key}`}
+              value={kind}
+              onChange={(e) => setKind(e.target.value === 'secret' ? 'secret' : 'config')}
+            >
               <option value="config">config</option>
               <option value="secret">secret</option>
             </select>

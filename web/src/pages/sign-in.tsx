@@ -4,7 +4,11 @@ import { ErrorBox } from '../components/error-box.tsx'
 import { SecretInput } from '../components/secret-input.tsx'
 
 /** Sign-in with a token, and where to find the owner's first token on a new server. */
-export function SignIn({ onSignIn }: { onSignIn: (token: string) => Promise<void> }) {
+export function SignIn(props: {
+  onSignIn: (token: string) => Promise<void>
+  notice?: string | undefined
+}) {
+  const { onSignIn, notice } = props
   const input = useRef<HTMLInputElement>(null)
   const [error, setError] = useState<unknown>(undefined)
   const [busy, setBusy] = useState(false)
@@ -33,6 +37,11 @@ export function SignIn({ onSignIn }: { onSignIn: (token: string) => Promise<void
   return (
     <main id="main" className="sign-in">
       <h1>Sign in to Tresor</h1>
+      {notice !== undefined && (
+        <p className="alert alert-error" role="status">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit} className="card" aria-describedby="token-note">
         <SecretInput label="Token" inputRef={input} name="token" autoFocus required />
         <p id="token-note" className="hint">

@@ -92,6 +92,7 @@ export function VarRow({ project, env, v, can, onChanged }: Props) {
             className="lock"
             tabIndex={0}
             title={SYSTEM_WHY}
+            data-why={SYSTEM_WHY}
             aria-label={`Read-only: ${SYSTEM_WHY}`}
           >
             read-only

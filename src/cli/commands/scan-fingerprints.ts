@@ -1,0 +1,68 @@
+import { ScanFingerprintsSchema, type ScanFingerprints } from '../../api/scan.ts'
+import { createCaller, parseJson } from '../../client/request.ts'
+import { nodeTransport } from '../../client/node-transport.ts'
+import { AppError } from '../../core/errors.ts'
+import { createFingerprintSet, type FingerprintSet } from '../../core/scan/index.ts'
+import type { VerbContext } from '../spec.ts'
+
+/** The project's fingerprints, or why the scan goes without them. */
+export type OwnSecrets =
+  | { ok: true; project: string; set: FingerprintSet; wire: ScanFingerprints }
+  | { ok: false; reason: string }
+
+// Settings come from flags, the environment or `tresor link`; only flags make them mandatory.
+function explicitlyAsked(ctx: VerbContext): boolean {
+  return ctx.flags.project !== undefined || ctx.flags.url !== undefined
+}
+
+/** `GET …/scan-fingerprints` through the API client's caller (same errors, same transport). */
+export async function fetchFingerprints(
+  ctx: VerbContext,
+  project: string,
+): Promise<ScanFingerprints> {
+  const { url, token } = ctx.server()
+  if (token === undefined)
+    throw new AppError(
+      'UNAUTHENTICATED',
+      `not logged in to ${url}: run tresor login, or set TRESOR_TOKEN`,
+    )
+  const call = createCaller({
+    baseUrl: url,
+    token,
+    transport: nodeTransport(),
+    userAgent: `tresor-cli/${ctx.io.version}`,
+  })
+  const res = await call({
+    method: 'GET',
+    path: `/v1/projects/${encodeURIComponent(project)}/scan-fingerprints`,
+  })
+  const parsed = ScanFingerprintsSchema.safeParse(parseJson(res))
+  if (!parsed.success)
+    throw new AppError('INTERNAL', 'the server answered scan-fingerprints with an unexpected shape')
+  return parsed.data
+}
+
+/**
+ * Loads the fingerprints of the project's secrets when a project and server are configured.
+ * Without them (or when the server cannot be reached) the scan still runs its credential rules
+ * and says why own secrets were not checked, unless `-p`/`--url` asked for them explicitly.
+ */
+export async function loadOwnSecrets(ctx: VerbContext, offline: boolean): Promise<OwnSecrets> {
+  if (offline) return { ok: false, reason: '--offline' }
+  let project: string
+  try {
+    project = ctx.project()
+    ctx.server()
+  } catch (err) {
+    if (explicitlyAsked(ctx)) throw err
+    return { ok: false, reason: 'no project or server configured (pass -p, or run tresor link)' }
+  }
+  try {
+    const wire = await fetchFingerprints(ctx, project)
+    const set = createFingerprintSet(Buffer.from(wire.scanKey, 'base64'), wire.items)
+    return { ok: true, project, set, wire }
+  } catch (err) {
+    if (explicitlyAsked(ctx) || !(err instanceof AppError)) throw err
+    return { ok: false, reason: `${err.code}: ${err.message}` }
+  }
+}
