@@ -33,20 +33,9 @@ export async function seedTresor(path: string, envs: number): Promise<Tresor> {
   const store = await openStore({ sqlitePath: path })
   const provider = createStaticKeyProvider(randomBytes(32))
   const clock = systemClock
-  const { workspaceId } = await bootstrapWorkspace({
-    store,
-    provider,
-    pepper: randomBytes(32),
-    clock,
-  })
-  const owner = (await store.members.list(workspaceId))[0]
-  if (owner === undefined) throw new Error('bootstrap made no owner')
-  const ctx: RequestContext = {
-    actor: {
-      ...{ kind: 'member', id: owner.id, workspaceId, memberId: owner.id, role: 'owner' },
-      ...{ scopes: ['admin'], tokenId: 'tok_bench' },
-    },
-  }
+  const pepper = randomBytes(32)
+  const { workspaceId } = await bootstrapWorkspace({ store, provider, pepper, clock })
+  const ctx = await ownerContext(store, workspaceId)
   const environments = Array.from({ length: envs }, (_, i) => `env-${i}`)
   const { project, envs: rows } = await createProjectService({ store, clock }).create(ctx, {
     slug: 'app',
@@ -60,7 +49,7 @@ export async function seedTresor(path: string, envs: number): Promise<Tresor> {
   })
   const documents = createDocumentService({ store, keyring, clock })
   const scopes = rows.map((env) => ({ workspaceId, projectId: project.id, environmentId: env.id }))
-  const set: [string, string][] = Array.from({ length: VARS }, (_, i) => [
+  const set = Array.from({ length: VARS }, (_, i): [string, string] => [
     `APP_SETTING_${i}`,
     secretValue(),
   ])
@@ -75,6 +64,18 @@ export async function seedTresor(path: string, envs: number): Promise<Tresor> {
     }))
   }
   return { store, documents, ctx, scopes }
+}
+
+/** The request context of the workspace's owner, as the auth hook would hand it over. */
+async function ownerContext(store: Store, workspaceId: string): Promise<RequestContext> {
+  const owner = (await store.members.list(workspaceId))[0]
+  if (owner === undefined) throw new Error('bootstrap made no owner')
+  return {
+    actor: {
+      ...{ kind: 'member', id: owner.id, workspaceId, memberId: owner.id, role: 'owner' },
+      ...{ scopes: ['admin'], tokenId: 'tok_bench' },
+    },
+  }
 }
 
 /** Sets one variable through the document service: seal + revision + audit row, one commit. */
@@ -103,24 +104,9 @@ export function rawVars(dir: string): BetterSqlite3.Database {
   return raw
 }
 
-/**
- * The statements of one Tresor commit in raw SQL on Tresor's own schema, with rows the size of
- * `like`'s latest revision, without crypto, parsing or Kysely: the floor the engine sets for this
- * write. It writes random blobs into `scope`, which the Tresor contender must not use.
- */
-export async function rawCommitFloor(
-  t: Tresor,
-  path: string,
-  like: DocumentScope,
-  scope: DocumentScope,
-) {
-  const head = await t.store.revisions.latest(like)
-  if (head === undefined) throw new Error('write the model environment first')
-  const keyIndex = JSON.stringify(head.keyIndex)
-  const raw = new BetterSqlite3(path)
-  raw.pragma('journal_mode = WAL')
-  raw.pragma('synchronous = FULL')
-  const q = {
+/** The statements of one Tresor commit, prepared on a raw connection to a Tresor database. */
+function floorStatements(raw: BetterSqlite3.Database) {
+  return {
     begin: raw.prepare('begin immediate'),
     commit: raw.prepare('commit'),
     env: raw.prepare('select head_revision from environments where id = ?').pluck(),
@@ -140,39 +126,40 @@ export async function rawCommitFloor(
       values (?, ?, ?, ?, 'mem_b', 'member', 'vars.set', ?, ?, '["APP_SETTING_1"]', 'success',
       '{"revision":1}', ?, ?)`),
   }
-  const envId = scope.environmentId ?? ''
+}
+
+/**
+ * The statements of one Tresor commit in raw SQL on Tresor's own schema, with rows the size of
+ * `like`'s latest revision, without crypto, parsing or Kysely: the floor the engine sets for this
+ * write. It writes random blobs into `scope`, which the Tresor contender must not use.
+ */
+export async function rawCommitFloor(
+  t: Tresor,
+  path: string,
+  like: DocumentScope,
+  scope: DocumentScope,
+) {
+  const head = await t.store.revisions.latest(like)
+  if (head === undefined) throw new Error('write the model environment first')
+  const keyIndex = JSON.stringify(head.keyIndex)
+  const raw = new BetterSqlite3(path)
+  raw.pragma('journal_mode = WAL')
+  raw.pragma('synchronous = FULL')
+  const q = floorStatements(raw)
+  const { workspaceId: ws, projectId: prj, environmentId } = scope
+  const env = environmentId ?? ''
   const commit = () => {
     q.begin.run()
-    const n = (q.env.get(envId) as number) + 1
-    q.latest.get(envId)
-    q.moveEnv.run(n, envId, n - 1)
+    const n = (q.env.get(env) as number) + 1
+    q.latest.get(env)
+    q.moveEnv.run(n, env, n - 1)
     const at = new Date().toISOString()
     const sealed = randomBytes(head.sealed.length)
-    q.rev.run(
-      newId('revision'),
-      scope.workspaceId,
-      scope.projectId,
-      envId,
-      envId,
-      n,
-      at,
-      keyIndex,
-      sealed,
-      head.keyId,
-    )
-    const ws = q.ws.get(scope.workspaceId) as { audit_seq: number; audit_hash: string }
+    q.rev.run(newId('revision'), ws, prj, env, env, n, at, keyIndex, sealed, head.keyId)
+    const audit = q.ws.get(ws) as { audit_seq: number; audit_hash: string }
     const hash = randomBytes(32).toString('hex')
-    q.moveWs.run(ws.audit_seq + 1, hash, scope.workspaceId, ws.audit_seq)
-    q.audit.run(
-      newId('audit'),
-      scope.workspaceId,
-      ws.audit_seq + 1,
-      at,
-      scope.projectId,
-      envId,
-      ws.audit_hash,
-      hash,
-    )
+    q.moveWs.run(audit.audit_seq + 1, hash, ws, audit.audit_seq)
+    q.audit.run(newId('audit'), ws, audit.audit_seq + 1, at, prj, env, audit.audit_hash, hash)
     q.commit.run()
   }
   return { commit, close: () => raw.close() }

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import type BetterSqlite3 from 'better-sqlite3'
+import type { DocumentScope } from '../src/storage/store.ts'
 import {
   rawCommitFloor,
   rawVars,
@@ -79,6 +81,40 @@ function result(
   return { name: `${name}: ${detail}`, ratio, target, ok: ratio <= target }
 }
 
+/** (a): one variable set through the service, a raw insert, and the raw floor, interleaved. */
+async function timeWrite(
+  one: Tresor,
+  raw: BetterSqlite3.Database,
+  path: string,
+  [scope, floorScope]: [DocumentScope, DocumentScope],
+) {
+  let n = 0
+  // Warm up until every key carries its own last-change stamp, as in a long-lived document.
+  for (let i = 0; i < VARS; i++) await setOne(one, scope, `APP_SETTING_${n++ % VARS}`)
+  const floor = await rawCommitFloor(one, path, scope, floorScope)
+  const insert = raw.prepare('insert into vars values (?, ?, ?, 1, ?)')
+  try {
+    return await timeRounds(10, 40, [
+      () => setOne(one, scope, `APP_SETTING_${n++ % VARS}`),
+      () => insert.run('env_write', `KEY_${n++}`, randomBytes(68), new Date().toISOString()),
+      floor.commit,
+    ])
+  } finally {
+    floor.close()
+  }
+}
+
+/** (c): reading one of 1,000 environments against reading the only one of a small store. */
+async function timeScale(one: Tresor, scope: DocumentScope, path: string, open: Tresor[]) {
+  const many = await seedTresor(path, 1000)
+  open.push(many)
+  let k = 0
+  return timeRounds(100, 40, [
+    () => one.documents.read(scope),
+    () => many.documents.read(many.scopes[k++ % many.scopes.length] ?? scope),
+  ])
+}
+
 /** Runs the three document benchmarks in one process and returns their ratios. */
 export async function run(): Promise<DocumentsBenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tresor-docbench-'))
@@ -89,29 +125,13 @@ export async function run(): Promise<DocumentsBenchResult[]> {
     open.push(one)
     const [scope, floorScope] = one.scopes
     if (scope === undefined || floorScope === undefined) throw new Error('no environment')
-    let n = 0
-    // Warm up until every key carries its own last-change stamp, as in a long-lived document.
-    for (let i = 0; i < VARS; i++) await setOne(one, scope, `APP_SETTING_${n++ % VARS}`)
-    const floor = await rawCommitFloor(one, join(dir, 'one.db'), scope, floorScope)
-    const insert = raw.prepare('insert into vars values (?, ?, ?, 1, ?)')
-    const write = await timeRounds(10, 40, [
-      () => setOne(one, scope, `APP_SETTING_${n++ % VARS}`),
-      () => insert.run('env_write', `KEY_${n++}`, randomBytes(68), new Date().toISOString()),
-      floor.commit,
-    ])
-    floor.close()
+    const write = await timeWrite(one, raw, join(dir, 'one.db'), [scope, floorScope])
     const select = raw.prepare('select key, value from vars where env_id = ?')
     const read = await timeRounds(100, 40, [
       () => one.documents.read(scope),
       () => select.all('env_read'),
     ])
-    const many = await seedTresor(join(dir, 'many.db'), 1000)
-    open.push(many)
-    let k = 0
-    const scale = await timeRounds(100, 40, [
-      () => one.documents.read(scope),
-      () => many.documents.read(many.scopes[k++ % many.scopes.length] ?? scope),
-    ])
+    const scale = await timeScale(one, scope, join(dir, 'many.db'), open)
     raw.close()
     return [
       result('(a) documents.commit of 1 var (seal+revision+audit) vs raw FULL INSERT', write, 2, [

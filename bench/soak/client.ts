@@ -3,6 +3,7 @@
 // answer (its server was killed) is sent again to another server: every write here is idempotent
 // or guarded by If-Match, so a retry can never apply twice.
 import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { NetworkError, type JsonClient, type Reply } from './http.ts'
 import type { AckedVar, LoadConfig, Op, OpStats } from './types.ts'
 
@@ -14,6 +15,8 @@ export interface Shared {
   dead: Set<number>
   counters: { failovers: number; gaveUp: number }
   errorKinds: Record<string, number>
+  /** When each 503 answer came (ms since the epoch). */
+  unavailableAt: number[]
 }
 
 export interface ClientState {
@@ -40,7 +43,10 @@ function pick(s: Shared, c: ClientState, avoid: number | undefined): number {
   return choices[c.turn++ % Math.max(1, choices.length)] ?? 0
 }
 
-/** Sends one request, failing over to another server while there is no HTTP answer. */
+/**
+ * Sends one request, failing over to another server while there is no HTTP answer, and sending
+ * again a little later while the answer is 503 (the database is unreachable: nothing committed).
+ */
 async function call(
   s: Shared,
   c: ClientState,
@@ -48,16 +54,20 @@ async function call(
   req: { method: string; path: string; body?: unknown; headers?: Record<string, string> },
   avoid?: number,
 ): Promise<{ reply: Reply; replica: number }> {
-  for (let attempt = 0; attempt < 6; attempt++) {
+  let networkErrors = 0
+  for (let attempt = 0; attempt < 100 && networkErrors < 6; attempt++) {
     const replica = pick(s, c, avoid)
     const base = s.cfg.urls[replica] ?? ''
     const t0 = performance.now()
     try {
       const reply = await s.http.send(base, req.method, req.path, req.body, req.headers)
       s.ops[op].ms.push(performance.now() - t0)
-      return { reply, replica }
+      if (reply.status !== 503) return { reply, replica }
+      s.unavailableAt.push(Date.now())
+      await sleep(100 + Math.random() * 200)
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err
+      networkErrors++
       s.counters.failovers++
       if (err.code === 'ECONNREFUSED') s.dead.add(replica)
     }

@@ -14,6 +14,7 @@ async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
     dead: new Set(),
     counters: { failovers: 0, gaveUp: 0 },
     errorKinds: {},
+    unavailableAt: [],
   }
   const clients: ClientState[] = Array.from({ length: cfg.clients }, (_, id) => ({
     id,
@@ -32,6 +33,7 @@ async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
     gaveUp: shared.counters.gaveUp,
     errorKinds: shared.errorKinds,
     acked: clients.flatMap((c) => [...c.acked.values()]),
+    unavailableAt: shared.unavailableAt,
     elapsedMs: Date.now() - started,
   }
 }

@@ -4,6 +4,7 @@
 // there were no errors besides intended 412s, every acknowledged write is there at the end and
 // the audit chain verifies. Everything listens on 127.0.0.1 and stops by itself.
 import { fork } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { createJsonClient } from './http.ts'
 import { formatTable, type Phase } from './report.ts'
@@ -130,16 +131,22 @@ try {
 phases.push(await phase('SQLite, 1 server', undefined, 1))
 
 const load = loadavg().map((n) => n.toFixed(1))
-console.log(
-  `\n${CLIENTS} clients, ${SECONDS} s per engine, ${cpus().length} CPUs, load ${load.join(' ')}\n`,
-)
-for (const line of formatTable(phases)) console.log(line)
 const failures = phases.flatMap((p) => [
   ...p.verdict.problems.slice(0, 20).map((m) => `${p.title}: ${m}`),
   ...Object.entries(p.load.errorKinds).map(([k, n]) => `${p.title}: ${n}× ${k}`),
 ])
 const total = phases.reduce((n, p) => n + OPS.reduce((m, op) => m + p.load.ops[op].ok, 0), 0)
 if (total === 0) failures.push('no request succeeded')
-for (const f of failures) console.log(`FAIL ${f}`)
-console.log(failures.length === 0 ? '\nsoak: ok' : `\nsoak: ${failures.length} failure(s)`)
+const report = [
+  `${new Date().toISOString()}: ${CLIENTS} clients, ${SECONDS} s per engine, ` +
+    `${cpus().length} CPUs, load average ${load.join(' ')}`,
+  '',
+  ...formatTable(phases),
+  '',
+  ...failures.map((f) => `FAIL ${f}`),
+  failures.length === 0 ? 'soak: ok' : `soak: ${failures.length} failure(s)`,
+]
+console.log(`\n${report.join('\n')}`)
+// The last run's table, next to the scale chart (the README quotes a full-length run).
+writeFileSync(new URL('../results/soak.txt', import.meta.url), `${report.join('\n')}\n`)
 process.exitCode = failures.length === 0 ? 0 : 1

@@ -42,6 +42,8 @@ export interface LoadResult {
   /** Distinct error descriptions (status and op, never a value) with their counts. */
   errorKinds: Record<string, number>
   acked: AckedVar[]
+  /** When each 503 answer came (ms since the epoch); the request was sent again after it. */
+  unavailableAt: number[]
   elapsedMs: number
 }
 

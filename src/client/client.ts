@@ -1,6 +1,8 @@
 import { createCaller, normalizeBaseUrl, parseJson, type ClientOptions } from './request.ts'
 import { documentsApi, variablesApi } from './variables-api.ts'
 import { accessApi, auditApi, environmentsApi, projectsApi } from './resources-api.ts'
+import { previewsApi, releasesApi, settingsApi } from './releases-api.ts'
+import { secretRequestsApi } from './secret-requests.ts'
 import type { Whoami } from './types.ts'
 
 /**
@@ -25,6 +27,10 @@ export function createClient(options: ClientOptions) {
     tokens: access.tokens,
     members: access.members,
     audit: auditApi(call),
+    releases: releasesApi(call),
+    previews: previewsApi(call),
+    settings: settingsApi(call),
+    secretRequests: secretRequestsApi(call),
   }
 }
 

@@ -10,4 +10,6 @@ export {
   type TransportRequest,
   type TransportResponse,
 } from './transport.ts'
+export type { EventStreamOptions, EventSubscription } from './event-stream.ts'
+export type { SseEvent } from './sse-parser.ts'
 export type * from './types.ts'

@@ -1,23 +1,22 @@
-// Client methods for secret requests, releases and previews: what `tresor mcp` calls beyond
-// createClient's. Kept in their own file while createClient is being written elsewhere; the
-// methods take the same Caller, so they can move into it unchanged.
-import type { z } from 'zod'
-import type { CreatePreviewBodySchema, ReleaseSchema } from '../api/releases.ts'
-import type { EnvironmentSchema } from '../api/resources.ts'
-import type {
-  CreatedSecretRequestSchema,
-  CreateSecretRequestBodySchema,
-  SecretRequestSchema,
-} from '../api/secret-requests.ts'
-import { environmentPath, projectPath } from './paths.ts'
+import { environmentPath } from './paths.ts'
+import { previewsApi, releasesApi } from './releases-api.ts'
 import { parseJson, type Caller } from './request.ts'
+import type {
+  CreatedSecretRequest,
+  CreatePreviewBody,
+  CreateSecretRequestBody,
+  SecretRequest,
+} from './types.ts'
 
-export type CreateSecretRequestBody = z.input<typeof CreateSecretRequestBodySchema>
-export type SecretRequest = z.infer<typeof SecretRequestSchema>
-export type CreatedSecretRequest = z.infer<typeof CreatedSecretRequestSchema>
-export type Release = z.infer<typeof ReleaseSchema>
-export type CreatePreviewBody = z.input<typeof CreatePreviewBodySchema>
-export type PreviewEnvironment = z.infer<typeof EnvironmentSchema>
+// Kept for the callers written before these moved to types.ts.
+export type {
+  CreatedSecretRequest,
+  CreatePreviewBody,
+  CreateSecretRequestBody,
+  Environment as PreviewEnvironment,
+  Release,
+  SecretRequest,
+} from './types.ts'
 
 /** Secret requests of an environment: create (answers the one-time link once), get, list. */
 export function secretRequestsApi(call: Caller) {
@@ -38,20 +37,17 @@ export function secretRequestsApi(call: Caller) {
   }
 }
 
-/** Releases (deploys) of an environment and preview environments of a project. */
+/**
+ * @deprecated createClient now has `releases` and `previews`; this is the older two-method
+ * shape, kept so that its callers keep working until they move over.
+ */
 export function deploysApi(call: Caller) {
+  const releases = releasesApi(call)
+  const previews = previewsApi(call)
   return {
     deploy: async (project: string, env: string, message?: string) =>
-      parseJson<Release>(
-        await call({
-          method: 'POST',
-          path: `${environmentPath(project, env)}/releases`,
-          json: message === undefined ? {} : { message },
-        }),
-      ),
+      releases.create({ project, env }, message === undefined ? {} : { message }),
     createPreview: async (project: string, body: CreatePreviewBody) =>
-      parseJson<PreviewEnvironment>(
-        await call({ method: 'POST', path: `${projectPath(project)}/previews`, json: body }),
-      ),
+      previews.create(project, body),
   }
 }

@@ -3,11 +3,23 @@
 import type { z } from 'zod'
 import type { AuditEventSchema, AuditQuerySchema, AuditVerifySchema } from '../api/audit.ts'
 import type {
+  CreatePreviewBodySchema,
+  ReleaseEnvSchema,
+  ReleaseSchema,
+  UpdateEnvironmentBodySchema,
+  UpdateProjectBodySchema,
+} from '../api/releases.ts'
+import type {
   CreateEnvironmentBodySchema,
   CreateProjectBodySchema,
   EnvironmentSchema,
   ProjectSchema,
 } from '../api/resources.ts'
+import type {
+  CreatedSecretRequestSchema,
+  CreateSecretRequestBodySchema,
+  SecretRequestSchema,
+} from '../api/secret-requests.ts'
 import type {
   CreatedTokenSchema,
   CreateMemberBodySchema,
@@ -52,6 +64,32 @@ export type Member = z.infer<typeof MemberSchema>
 export type CreateMemberBody = z.input<typeof CreateMemberBodySchema>
 export type UpdateMemberBody = z.input<typeof UpdateMemberBodySchema>
 
+export type Release = z.infer<typeof ReleaseSchema>
+export type ReleaseEnv = z.infer<typeof ReleaseEnvSchema>
+export type CreatePreviewBody = z.input<typeof CreatePreviewBodySchema>
+export type UpdateEnvironmentBody = z.input<typeof UpdateEnvironmentBodySchema>
+export type UpdateProjectBody = z.input<typeof UpdateProjectBodySchema>
+/** `PATCH /v1/projects/{project}`'s answer: the project's settings. */
+export interface ProjectSettings {
+  id: string
+  slug: string
+  name: string
+  requiredKeys: string[]
+}
+/** The formats `GET …/releases/{ref}/env?format=` answers as text. */
+export type ReleaseEnvFormat =
+  | 'dotenv'
+  | 'shell'
+  | 'yaml'
+  | 'docker'
+  | 'systemd'
+  | 'k8s'
+  | 'kamal'
+
+export type CreateSecretRequestBody = z.input<typeof CreateSecretRequestBodySchema>
+export type SecretRequest = z.infer<typeof SecretRequestSchema>
+export type CreatedSecretRequest = z.infer<typeof CreatedSecretRequestSchema>
+
 export type AuditEvent = z.infer<typeof AuditEventSchema>
 export type AuditQuery = z.infer<typeof AuditQuerySchema>
 export type AuditVerify = z.infer<typeof AuditVerifySchema>
@@ -63,6 +101,12 @@ export type AuditVerify = z.infer<typeof AuditVerifySchema>
 export interface Target {
   project: string
   env?: string | undefined
+}
+
+/** One environment of a project (id or slug each): what releases belong to. */
+export interface EnvTarget {
+  project: string
+  env: string
 }
 
 /** Options of a write: the revision it was based on (`If-Match`). */

@@ -292,4 +292,30 @@ describeApp('variable routes', (t) => {
     const missing = await call(t(), 'GET', `/v1/projects/${p.slug}/environments/nope/vars`)
     expect(expectProblem(missing, 404, 'NOT_FOUND').detail).toBe("environment 'nope' not found")
   })
+
+  it('lists the current release: TRESOR_DEPLOY_ID, redeployRequired false until the next write', async () => {
+    const q = await newProject(t())
+    const vars = `/v1/projects/${q.slug}/environments/production/vars`
+    await ok(t(), 'PUT', vars, { body: { key: 'A', value: '1', kind: 'config' } })
+    const release = await ok<{ deployId: string }>(t(), 'POST', vars.replace(/vars$/, 'releases'), {
+      body: {},
+      status: 201,
+    })
+    const listed = await ok<Listed>(t(), 'GET', vars)
+    expect(listed.redeployRequired).toBe(false)
+    expect(listed.vars).toContainEqual({
+      key: 'TRESOR_DEPLOY_ID',
+      kind: 'system',
+      value: release.deployId,
+      system: true,
+    })
+    const put = await ok(t(), 'PUT', vars, { body: { key: 'A', value: '2' } })
+    expect(put['redeployRequired']).toBe(true)
+    expect((await ok<Listed>(t(), 'GET', vars)).redeployRequired).toBe(true)
+    // An environment that auto-deploys is released by the write itself.
+    await ok(t(), 'PATCH', vars.replace(/\/vars$/, ''), { body: { autoDeploy: true } })
+    const auto = await ok(t(), 'PUT', vars, { body: { key: 'A', value: '3' } })
+    expect(auto['redeployRequired']).toBe(false)
+    expect((await ok<Listed>(t(), 'GET', vars)).redeployRequired).toBe(false)
+  })
 })

@@ -91,11 +91,15 @@ describeBrowser('dashboard: env vars, redeploy banner, deploy, reveal', () => {
   it('shows "Redeploy required" with the changed keys; Deploy makes release 1 and clears it', async () => {
     const banner = page.getByRole('region', { name: 'Redeploy required' })
     await banner.waitFor()
-    const keys = await banner
-      .getByRole('list', { name: 'Changed keys' })
-      .getByRole('listitem')
-      .allTextContents()
-    expect(keys.sort()).toEqual(['LOG_LEVEL', 'STRIPE_SECRET_KEY'])
+    const changedKeys = async () =>
+      (
+        await banner
+          .getByRole('list', { name: 'Changed keys' })
+          .getByRole('listitem')
+          .allTextContents()
+      ).sort()
+    // The banner follows the environment's status, reloaded after each save.
+    await expect.poll(changedKeys).toEqual(['LOG_LEVEL', 'STRIPE_SECRET_KEY'])
     await banner.getByRole('button', { name: 'Deploy' }).click()
     await page.getByText('Release 1 created: the environment is up to date.').waitFor()
     expect(await page.getByRole('region', { name: 'Redeploy required' }).count()).toBe(0)
@@ -134,7 +138,7 @@ describeBrowser('dashboard: env vars, redeploy banner, deploy, reveal', () => {
     await form.getByRole('button', { name: 'Save' }).click()
     await row('LOG_LEVEL').getByText('info', { exact: true }).waitFor()
     const banner = page.getByRole('region', { name: 'Redeploy required' })
-    expect(await banner.getByRole('listitem').allTextContents()).toEqual(['LOG_LEVEL'])
+    await expect.poll(() => banner.getByRole('listitem').allTextContents()).toEqual(['LOG_LEVEL'])
   })
 
   it('deletes only after confirmation', async () => {
@@ -145,7 +149,7 @@ describeBrowser('dashboard: env vars, redeploy banner, deploy, reveal', () => {
     await page.getByRole('button', { name: 'Delete LOG_LEVEL' }).click()
     await dialog.getByRole('button', { name: 'Delete' }).click()
     await page.getByText('Deleted LOG_LEVEL').waitFor()
-    expect(await row('LOG_LEVEL').count()).toBe(0)
+    await row('LOG_LEVEL').waitFor({ state: 'detached' })
     const stored = await s.api<{ vars: Array<{ key: string }> }>(
       'GET',
       '/v1/projects/shop/environments/staging/vars',

@@ -54,10 +54,12 @@ describeBrowser('dashboard: paste a .env, compare environments, history and roll
       .getByLabel('dotenv text')
       .fill('# header\nLOG_LEVEL=info\nthis is not an entry\nBAD KEY=1\n')
     const alert = page.getByRole('alert').filter({ hasText: 'The text cannot be read' })
-    expect(await alert.getByRole('listitem').allTextContents()).toEqual([
-      "line 3: expected KEY=value: the line has no '='",
-      'line 4: invalid key: key contains whitespace at position 4; allowed are letters, digits, _ . -',
-    ])
+    await expect
+      .poll(() => alert.getByRole('listitem').allTextContents())
+      .toEqual([
+        "line 3: expected KEY=value: the line has no '='",
+        'line 4: invalid key: key contains whitespace at position 4; allowed are letters, digits, _ . -',
+      ])
     expect(await page.getByRole('button', { name: 'Merge variables' }).isDisabled()).toBe(true)
   })
 
@@ -85,11 +87,9 @@ describeBrowser('dashboard: paste a .env, compare environments, history and roll
       CACHE_TTL: '300',
     })
     const banner = page.getByRole('region', { name: 'Redeploy required' })
-    expect((await banner.getByRole('listitem').allTextContents()).sort()).toEqual([
-      'CACHE_TTL',
-      'LOG_LEVEL',
-      'NEW_SECRET',
-    ])
+    await expect
+      .poll(async () => (await banner.getByRole('listitem').allTextContents()).sort())
+      .toEqual(['CACHE_TTL', 'LOG_LEVEL', 'NEW_SECRET'])
     expect(await page.content()).not.toContain(PASTED_SECRET)
   })
 

@@ -46,7 +46,7 @@ describeBrowser('dashboard: tokens, audit log, content security policy', () => {
     const me = await s.api<{ scopes: string[] }>('GET', '/v1/whoami', undefined, token)
     expect(me.scopes.sort()).toEqual(['read', 'write'])
     await once.getByRole('button', { name: 'Done, I have stored it' }).click()
-    expect(await once.count()).toBe(0)
+    await once.waitFor({ state: 'detached' })
     expect(await page.content()).not.toContain(token)
     const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }))
     expect(stored).not.toContain(token)

@@ -74,7 +74,10 @@ export interface ScanFile {
  */
 export function listFiles(paths: readonly string[], cwd: string, ignore: IgnoreTree): ScanFile[] {
   const out: ScanFile[] = []
+  const seen = new Set<string>()
   const visit = (abs: string, explicit: boolean) => {
+    if (seen.has(abs)) return
+    seen.add(abs)
     const st = lstatSync(abs, { throwIfNoEntry: false })
     if (st === undefined || st.isSymbolicLink()) return
     const isDir = st.isDirectory()

@@ -54,8 +54,8 @@ export async function loadOwnSecrets(ctx: VerbContext, offline: boolean): Promis
     project = ctx.project()
     ctx.server()
   } catch (err) {
-    if (explicitlyAsked(ctx)) throw err
-    return { ok: false, reason: 'no project or server configured (pass -p, or run tresor link)' }
+    if (explicitlyAsked(ctx) || !(err instanceof Error)) throw err
+    return { ok: false, reason: err.message }
   }
   try {
     const wire = await fetchFingerprints(ctx, project)

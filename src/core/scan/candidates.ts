@@ -66,8 +66,8 @@ const isBlank = (c: number) => c === 32 || c === 9 || c === 13
  * The scanner's one pass over a file, the hot loop of `tresor scan`: a letter or digit costs one
  * table lookup. Reports every word start whose first two bytes are in `pairs` (see
  * `keywordPairs`), and every candidate span whose length a secret has: the maximal runs between
- * delimiters at three granularities, quoted text with spaces, and the rest of a line after
- * `KEY=` or `key:`.
+ * delimiters at three granularities, quoted text with spaces, runs with their base64 `=`
+ * padding, and the value of a `KEY=value` or `key: value` line.
  */
 export function scanPass(bytes: Buffer, pairs: Uint8Array, lengths: LengthFilter, sink: PassSink) {
   const { wanted, maxLength } = lengths
@@ -96,8 +96,8 @@ export function scanPass(bytes: Buffer, pairs: Uint8Array, lengths: LengthFilter
         if (s1 !== s2 && len <= maxLength && wanted[len] === 1) sink.candidate(s1, i)
         s1 = i + 1
         if (spaced) quotes.onHardBreak(c, i)
-      } else if ((c === 61 || c === 58) && spaced && isAssignment(bytes, i)) {
-        restOfLine(bytes, i, lengths, sink)
+      } else if ((c === 61 || c === 58) && maxLength !== 0) {
+        afterEquals(bytes, i, s2, s3, lengths, sink)
       }
       s2 = i + 1
     }
@@ -109,6 +109,7 @@ export function scanPass(bytes: Buffer, pairs: Uint8Array, lengths: LengthFilter
 
 // Tracks the quoted text of the current line from the hard breaks alone (quotes, blanks and line
 // ends all are), so quoted text with spaces, which runs split, is reported whole at no extra read.
+// Runs only when some secret has a space.
 class QuotedText {
   private quote = 0
   private openAt = 0
@@ -139,6 +140,31 @@ function fits(lengths: LengthFilter, len: number): boolean {
   return len <= lengths.maxSpaced && lengths.spaced[len] === 1
 }
 
+function wants(lengths: LengthFilter, len: number): boolean {
+  return len <= lengths.maxLength && lengths.wanted[len] === 1
+}
+
+// At a `=` or `:`: the runs ending here with their base64 padding (`abc/d+==` breaks at its
+// first `=`), and the value when the line is an assignment.
+function afterEquals(
+  bytes: Buffer,
+  at: number,
+  s2: number,
+  s3: number,
+  lengths: LengthFilter,
+  sink: PassSink,
+): void {
+  if (bytes[at] === 61 && at > s3) {
+    let end = at + 1
+    while (end < at + 2 && bytes[end] === 61) end++
+    if (end === bytes.length || CLASS[bytes[end] as number] !== 0) {
+      if (wants(lengths, end - s3)) sink.candidate(s3, end)
+      if (s2 !== s3 && wants(lengths, end - s2)) sink.candidate(s2, end)
+    }
+  }
+  if (isAssignment(bytes, at)) assignedValue(bytes, at, lengths, sink)
+}
+
 // True when the line reads `KEY=` or `KEY:` up to `at` (indentation and `export ` allowed): a
 // dotenv, shell or YAML assignment, whose value runs to the end of the line.
 function isAssignment(bytes: Buffer, at: number): boolean {
@@ -153,22 +179,32 @@ function isAssignment(bytes: Buffer, at: number): boolean {
   return i < 0 || bytes[i] === NL
 }
 
-// `KEY=some value with spaces`: the rest of the line, trimmed, when it has a space inside.
-function restOfLine(bytes: Buffer, at: number, lengths: LengthFilter, sink: PassSink): void {
+// An unquoted value, trimmed, and without its ` # comment` (quoted ones are runs or quoted
+// text already): `KEY=pass;word=1`, `KEY=two words`, `key: a:b`.
+function assignedValue(bytes: Buffer, at: number, lengths: LengthFilter, sink: PassSink): void {
   let start = at + 1
   while (start < bytes.length && (bytes[start] === 32 || bytes[start] === 9)) start++
-  const limit = Math.min(bytes.length, start + lengths.maxSpaced + 64)
+  const q = bytes[start]
+  if (q === 34 || q === 39 || q === 96) return
+  const limit = Math.min(bytes.length, start + lengths.maxLength + 64)
   let end = start
-  while (end < limit && bytes[end] !== NL) end++
+  let comment = -1
+  for (; end < limit && bytes[end] !== NL; end++) {
+    if (comment === -1 && bytes[end] === 35 && isBlank(bytes[end - 1] as number)) comment = end
+  }
   if (end === limit && end !== bytes.length) return // longer than any secret
-  while (end > start && isBlank(bytes[end - 1] as number)) end--
-  if (fits(lengths, end - start) && hasBlank(bytes, start, end)) sink.candidate(start, end)
+  emitTrimmed(bytes, start, end, lengths, sink)
+  if (comment !== -1) emitTrimmed(bytes, start, comment, lengths, sink)
 }
 
-function hasBlank(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = bytes[i]
-    if (c === 32 || c === 9) return true
-  }
-  return false
+function emitTrimmed(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  lengths: LengthFilter,
+  sink: PassSink,
+) {
+  let e = end
+  while (e > start && isBlank(bytes[e - 1] as number)) e--
+  if (wants(lengths, e - start)) sink.candidate(start, e)
 }

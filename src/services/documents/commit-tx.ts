@@ -183,12 +183,9 @@ function nextMeta<T>(
   for (const key of values.keys()) {
     const old = state.meta.get(key)
     const kind = p.kinds?.get(key) ?? old?.kind ?? 'config'
-    meta.set(
-      key,
-      changed.has(key) || old === undefined
-        ? { kind, updatedAt: at, updatedBy: ctx.actor.id }
-        : { ...old, kind },
-    )
+    if (changed.has(key) || old === undefined) {
+      meta.set(key, { kind, updatedAt: at, updatedBy: ctx.actor.id })
+    } else meta.set(key, old.kind === kind ? old : { ...old, kind })
   }
   return { values, meta }
 }

@@ -14,26 +14,37 @@ export interface ListingCache {
 const keyOf = (scope: DocumentScope, revision: number) =>
   `${scope.workspaceId}/${scope.projectId}/${scope.environmentId ?? ''}/${revision}`
 
-/** A cache of at most `max` listings (one per document is enough: older revisions age out). */
-export function createListingCache(max = 512): ListingCache {
-  const entries = new Map<string, readonly ListedVar[]>()
+// Roughly what a listed variable holds in memory: its strings plus the object around them.
+const sizeOf = (vars: readonly ListedVar[]) =>
+  vars.reduce((n, v) => n + 96 + 2 * (v.key.length + (v.value?.length ?? 0)), 0)
+
+/** A cache bounded by an estimate of the memory its listings hold (default 32 MiB). */
+export function createListingCache(maxBytes = 32 * 1024 * 1024): ListingCache {
+  const entries = new Map<string, { vars: readonly ListedVar[]; bytes: number }>()
+  let total = 0
+  const drop = (key: string) => {
+    total -= entries.get(key)?.bytes ?? 0
+    entries.delete(key)
+  }
   return {
     get(scope, revision) {
       const key = keyOf(scope, revision)
       const hit = entries.get(key)
-      if (hit !== undefined) {
-        entries.delete(key)
-        entries.set(key, hit)
-      }
-      return hit
+      if (hit === undefined) return undefined
+      entries.delete(key)
+      entries.set(key, hit)
+      return hit.vars
     },
     set(scope, revision, vars) {
       const key = keyOf(scope, revision)
-      entries.delete(key)
-      entries.set(key, Object.freeze(vars.map((v) => Object.freeze({ ...v }))))
-      if (entries.size > max) {
-        const oldest = entries.keys().next()
-        if (oldest.done !== true) entries.delete(oldest.value)
+      const bytes = sizeOf(vars)
+      drop(key)
+      if (bytes > maxBytes) return
+      entries.set(key, { vars: Object.freeze(vars.map((v) => Object.freeze({ ...v }))), bytes })
+      total += bytes
+      for (const oldest of entries.keys()) {
+        if (total <= maxBytes) break
+        drop(oldest)
       }
     },
   }

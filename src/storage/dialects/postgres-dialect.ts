@@ -64,6 +64,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // An idle client losing its connection emits 'error' on the pool; without a listener Node
   // would crash. The next query reports the outage as UNAVAILABLE instead.
   pool.on('error', () => {})
+  // A client lent out by the pool has no 'error' listener of the pool's: a connection lost while
+  // a request holds it (a database restart) would be an unhandled 'error' and end the process.
+  // Its queries fail on their own (UNAVAILABLE) and the pool drops it when it comes back.
+  pool.on('connect', (client) => client.on('error', () => {}))
   try {
     if (schema !== undefined) await ensureSchema(pool, schema)
   } catch (err) {

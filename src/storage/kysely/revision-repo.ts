@@ -153,7 +153,14 @@ export function revisionRepo(db: Kysely<Database>, engine: EngineSpec): Revision
         key_id: row.keyId,
       }
       await insertQuery(db, engine, r)
-      return toRow(r)
+      // The row as given (copied): parsing back the JSON just written would cost a commit more
+      // than its seal does.
+      return {
+        ...row,
+        changedKeys: [...row.changedKeys],
+        keyIndex: row.keyIndex.map((e) => ({ ...e })),
+        sealed: r.sealed,
+      }
     },
     reseal: (workspaceId, id, fromKeyId, sealed, toKeyId) =>
       reseal(db, 'revisions', { workspaceId, id, fromKeyId }, sealed, toKeyId),

@@ -119,6 +119,7 @@ const SAMPLES: Record<string, Sample> = {
     }),
   },
   [`GET ${P}/webhooks/:id/deliveries`]: {},
+  [`GET ${P}/scan-fingerprints`]: {},
   'GET /v1/admin/keys': {},
   'POST /v1/admin/keys/rewrap': {},
   'POST /v1/admin/keys/rotate-data-key': { body: () => ({}) },

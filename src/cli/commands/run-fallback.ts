@@ -1,0 +1,100 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import type { Release } from '../../client/index.ts'
+import { AppError } from '../../core/errors.ts'
+import { UsageError } from '../errors.ts'
+
+/** What the fallback cache holds: the last release fetched, and which of its keys are secret. */
+export interface CachedRelease {
+  release: Release
+  env: Record<string, string>
+  secretKeys: string[]
+  savedAt: string
+}
+
+const MAGIC = Buffer.from('TRESOR-RUN-CACHE-1\n')
+const IV_BYTES = 12
+const TAG_BYTES = 16
+
+/** The cache key from TRESOR_FALLBACK_KEY: exactly 32 bytes of base64, else a usage error. */
+export function fallbackKey(text: string | undefined): Buffer {
+  if (text === undefined || text === '')
+    throw new UsageError(
+      '--fallback needs TRESOR_FALLBACK_KEY: the base64 of 32 random bytes',
+      '(make one with: openssl rand -base64 32)',
+    )
+  const key = Buffer.from(text, 'base64')
+  if (key.length !== 32 || key.toString('base64') !== text.trim())
+    throw new UsageError('TRESOR_FALLBACK_KEY must be the base64 of exactly 32 bytes')
+  return key
+}
+
+// The associated data binds a cache to its project and environment: a cache written for
+// staging does not decrypt as production's.
+const aadOf = (project: string, env: string) =>
+  Buffer.from(`tresor run fallback\n${project}\n${env}`, 'utf8')
+
+/**
+ * Writes the cache encrypted with AES-256-GCM, mode 0600, through a temporary file renamed
+ * over the old one: a crash never leaves half a cache behind.
+ */
+export function writeFallback(
+  file: string,
+  key: Buffer,
+  target: { project: string; env: string },
+  data: CachedRelease,
+): void {
+  const iv = randomBytes(IV_BYTES)
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(aadOf(target.project, target.env))
+  const body = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()])
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}`)
+  const fd = openSync(tmp, 'wx', 0o600)
+  try {
+    writeSync(fd, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]))
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  renameSync(tmp, file)
+}
+
+const unusable = (file: string, why: string) =>
+  new AppError('UNAVAILABLE', `the fallback cache ${file} cannot be used (${why})`)
+
+/** Reads and decrypts the cache; refuses one that other users could read or that was altered. */
+export function readFallback(
+  file: string,
+  key: Buffer,
+  target: { project: string; env: string },
+): CachedRelease {
+  let st
+  try {
+    st = statSync(file)
+  } catch {
+    throw unusable(file, 'it does not exist yet (it is written after a successful start)')
+  }
+  if ((st.mode & 0o077) !== 0)
+    throw unusable(file, `other users can read it (run chmod 600 ${file})`)
+  if (typeof process.getuid === 'function' && st.uid !== process.getuid())
+    throw unusable(file, 'it belongs to another user')
+  const raw = readFileSync(file)
+  const head = MAGIC.length
+  if (raw.length < head + IV_BYTES + TAG_BYTES || !raw.subarray(0, head).equals(MAGIC))
+    throw unusable(file, 'it is not a tresor run cache')
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(head, head + IV_BYTES))
+    decipher.setAAD(aadOf(target.project, target.env))
+    decipher.setAuthTag(raw.subarray(head + IV_BYTES, head + IV_BYTES + TAG_BYTES))
+    const plain = Buffer.concat([
+      decipher.update(raw.subarray(head + IV_BYTES + TAG_BYTES)),
+      decipher.final(),
+    ])
+    return JSON.parse(plain.toString('utf8')) as CachedRelease
+  } catch {
+    throw unusable(
+      file,
+      'it does not decrypt with TRESOR_FALLBACK_KEY for this project and environment',
+    )
+  }
+}
