@@ -207,3 +207,17 @@ describeApp('document routes', (t) => {
     expectProblem(await call(t(), 'GET', `${base}?from=1&to=99`), 404, 'NOT_FOUND')
   })
 })
+
+describeApp('document replace that changes only layout', (t) => {
+  it('a replace adding only a comment is a new revision that keeps the text', async () => {
+    const p = await newProject(t())
+    const doc = `/v1/projects/${p.slug}/environments/development/document`
+    const put = (text: string, query = '') =>
+      call(t(), 'PUT', `${doc}${query}`, { body: text, headers: { ...TEXT } })
+    expect((await put('A=1\n')).statusCode).toBe(200)
+    const res = await put('# note\nA=1\n', '?replace=true')
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['etag']).toBe('"2"')
+    expect((await call(t(), 'GET', doc)).body).toBe('# note\nA=1\n')
+  })
+})

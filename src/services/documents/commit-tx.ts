@@ -1,4 +1,4 @@
-import { entriesOf, type EnvDocument } from '../../core/dotenv/index.ts'
+import { entriesOf, serializeDocument, type EnvDocument } from '../../core/dotenv/index.ts'
 import { AppError } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
 import {
@@ -110,7 +110,13 @@ export async function commitInTx<T>(tx: StoreTx, input: TxInput<T>): Promise<TxO
     environmentId: scope.environmentId,
     ...proposal.audit,
   }
-  if (proposal.doc === undefined || proposal.changedKeys.length === 0) {
+  // A write that only moves comments, blank lines or order changes no key but still changes the
+  // document: it is a revision too (a dropped replace would silently lose the caller's text).
+  const unchanged =
+    proposal.doc === undefined ||
+    (proposal.changedKeys.length === 0 &&
+      serializeDocument(proposal.doc) === serializeDocument(state.doc))
+  if (unchanged) {
     const detail = { ...proposal.audit.detail, revision: state.revision, unchanged: true }
     await appendAudit(tx, ctx, { ...audit, detail }, now)
     return { state, changed: false, result: proposal.result, changedKeys: [] }

@@ -165,9 +165,13 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
     const row = await store.tokens.getByHash(hash)
     const now = clock.now()
     if (row === undefined || !tokensEqual(row.tokenHash, hash)) {
-      // Unknown tokens are recorded in the server's first workspace (the rate limiter bounds them).
-      const [first] = await store.workspaces.list()
-      if (first !== undefined) await auditFailure(first.id, ip, 'unknown token')
+      // An unknown token belongs to no workspace. On a single-workspace server (the usual
+      // self-hosted case) its failure goes to that workspace's audit log; with several tenants it
+      // would tell one tenant's admins about another's callers, so it is left to the rate limiter
+      // and the server log. The limiter bounds how many of these rows one address can cause.
+      const workspaces = await store.workspaces.list()
+      const only = workspaces.length === 1 ? workspaces[0] : undefined
+      if (only !== undefined) await auditFailure(only.id, ip, 'unknown token')
       return undefined
     }
     if (row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now.toISOString())) {
