@@ -35,6 +35,7 @@ const counters = (p: Phase): [string, string][] => {
     ['412 met in races, retried', String(l.ops['put-if-match'].precondition)],
     ['If-Match writes given up', String(l.gaveUp)],
     ['requests failed over', String(l.failovers)],
+    ['503 in the outage, sent again', String(l.unavailableAt.length)],
     ['acknowledged keys verified', String(p.verdict.keysChecked)],
     ['secrets revealed at the end', String(p.verdict.secretsRevealed)],
     ['audit events verified', String(p.verdict.auditEvents)],

@@ -1,25 +1,25 @@
 // `npm run soak`: 3 real `tresor server` replicas on one fresh PostgreSQL database under 50
-// concurrent clients for SOAK_SECONDS (default 60), one replica SIGKILLed midway; then the same
-// load on one server over embedded SQLite. Prints both side by side and exits non-zero unless
-// there were no errors besides intended 412s, every acknowledged write is there at the end and
-// the audit chain verifies. Everything listens on 127.0.0.1 and stops by itself.
-import { fork } from 'node:child_process'
+// concurrent clients for SOAK_SECONDS (default 60); at a third of the time one replica is
+// SIGKILLed, at two thirds the database is cut off from every replica for 3 s. Then the same
+// load on one server over embedded SQLite. Prints both side by side (and writes the table to
+// bench/results/soak.txt); exits non-zero unless there were no errors besides intended 412s and
+// the outage's 503s, every acknowledged write is there at the end and the audit chain verifies.
+// Everything listens on 127.0.0.1 and stops by itself.
 import { writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
-import { createJsonClient } from './http.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { running, runPhase, type Fault } from './phase.ts'
+import { startRelay } from './relay.ts'
 import { formatTable, type Phase } from './report.ts'
-import { createDatabase, newSecrets, startServer, type ServerProcess } from './servers.ts'
-import { OPS, type LoadConfig, type LoadResult } from './types.ts'
-import { verifyAcked } from './verify.ts'
+import { createDatabase } from './servers.ts'
+import { OPS } from './types.ts'
 
 const SECONDS = Number(process.env['SOAK_SECONDS'] ?? 60)
 const CLIENTS = Number(process.env['SOAK_CLIENTS'] ?? 50)
+const OUTAGE_MS = 3_000
 const REPLICAS = 3
-const PROJECT = 'soak'
-const ENVS = Array.from({ length: 10 }, (_, i) => `e${i}`)
 const log = (line: string) => process.stderr.write(`soak: ${line}\n`)
 
-const running = new Set<ServerProcess>()
 // Whatever happens to this process, no server is left behind.
 process.on('exit', () => running.forEach((s) => s.proc.kill('SIGKILL')))
 setTimeout(
@@ -30,107 +30,59 @@ setTimeout(
   (2 * SECONDS + 600) * 1000,
 ).unref()
 
-/** The project and its environments, each at revision 2 so that `If-Match: "1"` is stale. */
-async function seed(url: string, token: string): Promise<void> {
-  const http = createJsonClient(token)
-  const created = await http.send(url, 'POST', '/v1/projects', {
-    slug: PROJECT,
-    environments: ENVS,
-  })
-  if (created.status !== 201) throw new Error(`project creation: status ${created.status}`)
-  for (const env of ENVS) {
-    for (const n of [1, 2]) {
-      const path = `/v1/projects/${PROJECT}/environments/${env}/vars`
-      const res = await http.send(url, 'PATCH', path, { env: { [`SEED_${n}`]: `seed-${n}` } })
-      if (res.status !== 200) throw new Error(`seeding ${env}: status ${res.status}`)
-    }
+const killOne: Fault = {
+  atMs: (SECONDS * 1000) / 3,
+  async run(servers, record) {
+    const victim = servers.length - 1
+    record.log(`SIGKILL ${servers[victim]?.url} at ${Math.round(SECONDS / 3)} s`)
+    record.killed.add(victim)
+    await servers[victim]?.kill('SIGKILL')
+  },
+}
+
+async function postgresPhase(): Promise<Phase> {
+  const db = await createDatabase()
+  // The replicas reach PostgreSQL through a relay that can be cut: a restart, played safely.
+  const relay = await startRelay(db.url)
+  const outage: Fault = {
+    atMs: (SECONDS * 2000) / 3,
+    async run(_servers, record) {
+      record.log(`database cut off for ${OUTAGE_MS} ms at ${Math.round((SECONDS * 2) / 3)} s`)
+      const from = Date.now()
+      await relay.cut()
+      await sleep(OUTAGE_MS)
+      await relay.restore()
+      record.outages.push({ from, to: Date.now() })
+    },
   }
-  http.close()
-}
-
-/** Runs the clients in a child process; calls `midway` once half the time has passed. */
-function runLoad(cfg: LoadConfig, midway?: () => void): Promise<LoadResult> {
-  const child = fork(new URL('./load.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  const half = midway && setTimeout(midway, (cfg.seconds * 1000) / 2)
-  const watchdog = setTimeout(() => child.kill('SIGKILL'), (cfg.seconds + 120) * 1000)
-  return new Promise<LoadResult>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as LoadResult))
-    child.once('exit', (code) =>
-      reject(new Error(`load process exited (${code}) without a result`)),
-    )
-    child.send(cfg)
-  }).finally(() => {
-    clearTimeout(half)
-    clearTimeout(watchdog)
-  })
-}
-
-async function startAll(count: number, databaseUrl: string | undefined, secrets = newSecrets()) {
-  // Started at once on purpose: concurrent migrations and first-start bootstrap are under test.
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => startServer(secrets, databaseUrl)),
-  )
-  servers.forEach((s) => running.add(s))
-  const http = createJsonClient(secrets.token)
-  for (const s of servers) {
-    const ready = await http.send(s.url, 'GET', '/readyz')
-    if (ready.status !== 200) throw new Error(`${s.url}/readyz: status ${ready.status}`)
-  }
-  http.close()
-  return { servers, secrets }
-}
-
-async function stopAll(servers: ServerProcess[]): Promise<void> {
-  await Promise.all(servers.map((s) => s.kill('SIGTERM')))
-  servers.forEach((s) => running.delete(s))
-}
-
-async function phase(title: string, databaseUrl: string | undefined, replicas: number) {
-  const { servers, secrets } = await startAll(replicas, databaseUrl)
   try {
-    const urls = servers.map((s) => s.url)
-    log(`${title}: ${urls.join(' ')}`)
-    await seed(urls[0] ?? '', secrets.token)
-    const cfg = {
-      urls,
-      token: secrets.token,
-      seconds: SECONDS,
-      clients: CLIENTS,
-      project: PROJECT,
-      envs: ENVS,
-    }
-    const victim = replicas > 1 ? servers[replicas - 1] : undefined
-    const load = await runLoad(
-      cfg,
-      victim &&
-        (() => {
-          log(`SIGKILL ${victim.url} at ${SECONDS / 2} s`)
-          void victim.kill('SIGKILL')
-        }),
+    return await runPhase(
+      {
+        title: `PostgreSQL ×${REPLICAS}, 1 killed, ${OUTAGE_MS / 1000} s cut`,
+        databaseUrl: relay.urlFor(db.url),
+        ...{ replicas: REPLICAS, seconds: SECONDS, clients: CLIENTS },
+        faults: [killOne, outage],
+      },
+      log,
     )
-    const live = new Map(servers.flatMap((s, i) => (s === victim ? [] : [[i, s.url] as const])))
-    const http = createJsonClient(secrets.token)
-    const verdict = await verifyAcked(http, live, PROJECT, load.acked)
-    http.close()
-    return { title, load, verdict }
   } finally {
-    await stopAll(servers)
+    await relay.close()
+    await db.drop()
   }
 }
 
-const db = await createDatabase()
-const phases: Phase[] = []
-try {
-  phases.push(await phase(`PostgreSQL, ${REPLICAS} replicas (1 killed)`, db.url, REPLICAS))
-} finally {
-  await db.drop()
-}
-phases.push(await phase('SQLite, 1 server', undefined, 1))
+const phases: Phase[] = [await postgresPhase()]
+phases.push(
+  await runPhase(
+    {
+      title: 'SQLite, 1 server',
+      databaseUrl: undefined,
+      ...{ replicas: 1, seconds: SECONDS, clients: CLIENTS, faults: [] },
+    },
+    log,
+  ),
+)
 
-const load = loadavg().map((n) => n.toFixed(1))
 const failures = phases.flatMap((p) => [
   ...p.verdict.problems.slice(0, 20).map((m) => `${p.title}: ${m}`),
   ...Object.entries(p.load.errorKinds).map(([k, n]) => `${p.title}: ${n}× ${k}`),
@@ -139,7 +91,9 @@ const total = phases.reduce((n, p) => n + OPS.reduce((m, op) => m + p.load.ops[o
 if (total === 0) failures.push('no request succeeded')
 const report = [
   `${new Date().toISOString()}: ${CLIENTS} clients, ${SECONDS} s per engine, ` +
-    `${cpus().length} CPUs, load average ${load.join(' ')}`,
+    `${cpus().length} CPUs, load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}`,
   '',
   ...formatTable(phases),
   '',

@@ -43,6 +43,19 @@ export interface Flags {
   action?: string
   verify?: boolean
   all?: boolean
+  // run, deploy, releases, rollback, previews, promote, diff
+  release?: string
+  noInherit?: boolean
+  follow?: boolean
+  mask?: boolean
+  fallback?: string
+  grace?: string
+  message?: string
+  exitCode?: boolean
+  includeSecrets?: boolean
+  from?: string
+  to?: string
+  previewUrl?: string
 }
 
 /** One table of data: a header and rows of cells (plain text; output.ts escapes and pads). */

@@ -27,7 +27,12 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
 
   function field(text: string): void {
     if (text === '') {
-      if (data.length > 0) onEvent({ event: name || 'message', data: data.join('\n'), ...(id === undefined ? {} : { id }) })
+      if (data.length > 0)
+        onEvent({
+          event: name || 'message',
+          data: data.join('\n'),
+          ...(id === undefined ? {} : { id }),
+        })
       name = ''
       data = []
       return

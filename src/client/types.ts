@@ -77,14 +77,7 @@ export interface ProjectSettings {
   requiredKeys: string[]
 }
 /** The formats `GET …/releases/{ref}/env?format=` answers as text. */
-export type ReleaseEnvFormat =
-  | 'dotenv'
-  | 'shell'
-  | 'yaml'
-  | 'docker'
-  | 'systemd'
-  | 'k8s'
-  | 'kamal'
+export type ReleaseEnvFormat = 'dotenv' | 'shell' | 'yaml' | 'docker' | 'systemd' | 'k8s' | 'kamal'
 
 export type CreateSecretRequestBody = z.input<typeof CreateSecretRequestBodySchema>
 export type SecretRequest = z.infer<typeof SecretRequestSchema>

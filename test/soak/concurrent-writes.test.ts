@@ -2,6 +2,8 @@
 // workspace, reveals and releases at the same time, on PostgreSQL. Each writer locks its
 // environment, then the workspace's audit head, while foreign-key checks of the other writers'
 // inserts hold KEY SHARE locks on those rows: with FOR UPDATE row locks this deadlocked (409s).
+// And its second: a deploy of an environment under steady writes must not give up (it did, with
+// 409, while it required the environment unchanged between its read and its commit).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ENGINES } from '../helpers/stores.ts'
 import { call, ok, startApp, type AppUnderTest } from '../http/helpers/app.ts'
@@ -49,5 +51,30 @@ describe.runIf(ENGINES.includes('postgres'))('one workspace written at once (Pos
     }
     const audit = await ok<{ ok: boolean }>(t, 'GET', '/v1/audit/verify')
     expect(audit.ok).toBe(true)
+  })
+
+  it('deploys an environment written without pause, with every write acknowledged before', async () => {
+    let writing = true
+    let acknowledged = 0
+    const writers = [0, 1].map(async (w) => {
+      for (let n = 0; writing; n++) {
+        const res = await call(t, 'PATCH', `${path('e0')}/vars`, {
+          body: { env: { [`BUSY_${w}`]: String(n) } },
+        })
+        expect(res.statusCode).toBe(200)
+        acknowledged = Math.max(acknowledged, res.json<{ revision: number }>().revision)
+      }
+    })
+    try {
+      for (let i = 0; i < 6; i++) {
+        const before = acknowledged
+        const res = await call(t, 'POST', `${path('e0')}/releases`, { body: {} })
+        expect(res.statusCode).toBe(201)
+        expect(res.json<{ revision: number }>().revision).toBeGreaterThanOrEqual(before)
+      }
+    } finally {
+      writing = false
+      await Promise.all(writers)
+    }
   })
 })

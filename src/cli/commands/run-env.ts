@@ -52,7 +52,12 @@ async function secretKeysOf(client: TresorClient, t: EnvTarget): Promise<string[
 
 // The API's NOT_FOUND for `latest` does not say whether the environment exists; asking tells a
 // missing first deploy (the usual case) from a wrong name.
-async function explain(client: TresorClient, t: EnvTarget, ref: string, err: unknown) {
+async function explain(
+  client: TresorClient,
+  t: EnvTarget,
+  ref: string,
+  err: unknown,
+): Promise<never> {
   if (isApiError(err, 'NOT_FOUND') && ref === 'latest') {
     const env = await client.environments.get(t.project, t.env).catch(() => undefined)
     if (env !== undefined && env.currentRelease === null)

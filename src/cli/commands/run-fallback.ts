@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { readFileSync, statSync } from 'node:fs'
 import type { Release } from '../../client/index.ts'
 import { AppError } from '../../core/errors.ts'
 import { UsageError } from '../errors.ts'
+import { writePrivateFile } from '../private-file.ts'
 
 /** What the fallback cache holds: the last release fetched, and which of its keys are secret. */
 export interface CachedRelease {
@@ -13,9 +13,9 @@ export interface CachedRelease {
   savedAt: string
 }
 
-const MAGIC = Buffer.from('TRESOR-RUN-CACHE-1\n')
+// A text file: a header line, then the IV, the GCM tag and the ciphertext in base64, a line each.
+const HEADER = 'tresor run cache 1'
 const IV_BYTES = 12
-const TAG_BYTES = 16
 
 /** The cache key from TRESOR_FALLBACK_KEY: exactly 32 bytes of base64, else a usage error. */
 export function fallbackKey(text: string | undefined): Buffer {
@@ -35,10 +35,7 @@ export function fallbackKey(text: string | undefined): Buffer {
 const aadOf = (project: string, env: string) =>
   Buffer.from(`tresor run fallback\n${project}\n${env}`, 'utf8')
 
-/**
- * Writes the cache encrypted with AES-256-GCM, mode 0600, through a temporary file renamed
- * over the old one: a crash never leaves half a cache behind.
- */
+/** Writes the cache encrypted with AES-256-GCM, mode 0600, atomically (writePrivateFile). */
 export function writeFallback(
   file: string,
   key: Buffer,
@@ -48,15 +45,10 @@ export function writeFallback(
   const iv = randomBytes(IV_BYTES)
   const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(aadOf(target.project, target.env))
   const body = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()])
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}`)
-  const fd = openSync(tmp, 'wx', 0o600)
-  try {
-    writeSync(fd, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]))
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  renameSync(tmp, file)
+  const lines = [HEADER, iv, cipher.getAuthTag(), body].map((x) =>
+    typeof x === 'string' ? x : x.toString('base64'),
+  )
+  writePrivateFile(file, `${lines.join('\n')}\n`)
 }
 
 const unusable = (file: string, why: string) =>
@@ -75,21 +67,17 @@ export function readFallback(
     throw unusable(file, 'it does not exist yet (it is written after a successful start)')
   }
   if ((st.mode & 0o077) !== 0)
-    throw unusable(file, `other users can read it (run chmod 600 ${file})`)
+    throw unusable(file, `other users have access to it; run chmod 600 ${file}`)
   if (typeof process.getuid === 'function' && st.uid !== process.getuid())
     throw unusable(file, 'it belongs to another user')
-  const raw = readFileSync(file)
-  const head = MAGIC.length
-  if (raw.length < head + IV_BYTES + TAG_BYTES || !raw.subarray(0, head).equals(MAGIC))
+  const [header, iv, tag, body] = readFileSync(file, 'utf8').split('\n')
+  if (header !== HEADER || iv === undefined || tag === undefined || body === undefined)
     throw unusable(file, 'it is not a tresor run cache')
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(head, head + IV_BYTES))
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'))
     decipher.setAAD(aadOf(target.project, target.env))
-    decipher.setAuthTag(raw.subarray(head + IV_BYTES, head + IV_BYTES + TAG_BYTES))
-    const plain = Buffer.concat([
-      decipher.update(raw.subarray(head + IV_BYTES + TAG_BYTES)),
-      decipher.final(),
-    ])
+    decipher.setAuthTag(Buffer.from(tag, 'base64'))
+    const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()])
     return JSON.parse(plain.toString('utf8')) as CachedRelease
   } catch {
     throw unusable(

@@ -1,9 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { subscribeEvents } from '../../client/event-stream.ts'
 import type { EnvTarget, VerbContext } from '../spec.ts'
-import { exitCodeOf, startChild, trapSignals, type ChildExit, type RunningChild } from './run-child.ts'
+import {
+  exitCodeOf,
+  startChild,
+  trapSignals,
+  type ChildExit,
+  type RunningChild,
+} from './run-child.ts'
 import type { LoadedRelease } from './run-env.ts'
-import { childSpec, loadRelease, reportSpawnError, type RunOptions } from './run.ts'
+import { childSpec, loadRelease, reportSpawnError, type RunOptions } from './run-load.ts'
 import { where } from './shared.ts'
 
 /** SIGTERM, then SIGKILL if the child is still there after `graceMs`. */
@@ -43,6 +49,7 @@ export async function follow(
   const launch = async (loaded: LoadedRelease) => {
     const c = startChild(await childSpec(ctx, opts, loaded))
     child = c
+    if (stopping !== undefined) c.kill(stopping)
     void c.exited.then((exit) => {
       if (replaced.has(c)) return
       if (exit.spawnError !== undefined) reportSpawnError(ctx, opts.command, exit.spawnError)
@@ -109,10 +116,9 @@ export async function follow(
       lost = false
       void restart()
     },
-    onRetry: (ms, reason) => {
+    onRetry: (_delayMs, reason) => {
       if (!lost) say(`event stream lost (${reason}); reconnecting`)
       lost = true
-      void ms
     },
     onFatal: (err) => say(`${err.code}: ${err.message}; no longer following releases`),
   })

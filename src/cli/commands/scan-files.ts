@@ -66,11 +66,14 @@ export function createIgnoreTree(base: string, useGitignore: boolean): IgnoreTre
 export interface ScanFile {
   abs: string
   display: string
+  /** Bytes when listed; shares of work between threads are balanced by it. */
+  size: number
 }
 
 /**
- * Every regular file under `paths` (files or directories), skipping `.git`, `node_modules`,
- * symbolic links and whatever the ignore tree excludes. Sorted, so output order is stable.
+ * Every regular file under `paths` (files or directories), once each, skipping `.git`,
+ * `node_modules`, symbolic links and whatever the ignore tree excludes; directory entries in
+ * sorted order, so output is stable.
  */
 export function listFiles(paths: readonly string[], cwd: string, ignore: IgnoreTree): ScanFile[] {
   const out: ScanFile[] = []
@@ -83,7 +86,7 @@ export function listFiles(paths: readonly string[], cwd: string, ignore: IgnoreT
     const isDir = st.isDirectory()
     if (!explicit && isDir && ALWAYS_SKIPPED.has(abs.slice(abs.lastIndexOf(sep) + 1))) return
     if (ignore.isIgnored(abs, isDir)) return
-    if (st.isFile()) out.push({ abs, display: displayPath(cwd, abs) })
+    if (st.isFile()) out.push({ abs, display: displayPath(cwd, abs), size: st.size })
     if (!isDir) return
     for (const name of readdirSync(abs).sort()) visit(join(abs, name), false)
   }

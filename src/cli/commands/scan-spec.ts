@@ -3,7 +3,7 @@ import type { VerbSpec } from '../spec.ts'
 /** The `tresor scan` row of the command table; the verb itself is loaded only when run. */
 export const SCAN_SPEC: VerbSpec = {
   name: 'scan',
-  group: 'Deploy and integrations:',
+  group: 'Deploy integrations:',
   summary: "find leaked credentials and the project's own secret values in files (exit 1 if any)",
   args: ['[paths...]'],
   target: 'project',

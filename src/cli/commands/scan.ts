@@ -11,7 +11,8 @@ import {
 import { UsageError } from '../errors.ts'
 import type { Flags, Result, VerbContext } from '../spec.ts'
 import { loadOwnSecrets, type OwnSecrets } from './scan-fingerprints.ts'
-import { createIgnoreTree, findScanBase, listFiles, scanFiles } from './scan-files.ts'
+import { createIgnoreTree, findScanBase, listFiles } from './scan-files.ts'
+import { scanFilesInParallel } from './scan-parallel.ts'
 import { installHook } from './scan-hook.ts'
 import { repoRoot, stagedFiles } from './scan-staged.ts'
 
@@ -21,8 +22,8 @@ export interface ScanFlags extends Flags {
   installHook?: boolean
   force?: boolean
   offline?: boolean
-  /** False with `--no-gitignore`. */
-  gitignore?: boolean
+  /** `--no-gitignore`: also scan what `.gitignore` excludes. */
+  noGitignore?: boolean
 }
 
 const FORMATS = ['text', 'json', 'sarif'] as const
@@ -59,11 +60,15 @@ export async function scanCommand(ctx: VerbContext): Promise<Result> {
   }
   const format = formatOf(flags)
   const own = await loadOwnSecrets(ctx, flags.offline === true)
-  const scanner = createScanner(own.ok ? { fingerprints: own.set } : {})
   const scanned =
     flags.staged === true
-      ? scanStaged(cwd, scanner)
-      : scanPaths(ctx.args.length > 0 ? ctx.args : ['.'], cwd, scanner, flags.gitignore !== false)
+      ? scanStaged(cwd, createScanner(own.ok ? { fingerprints: own.set } : {}))
+      : await scanPaths(
+          ctx.args.length > 0 ? ctx.args : ['.'],
+          cwd,
+          own,
+          flags.noGitignore !== true,
+        )
   sortFindings(scanned.findings)
   return {
     ...output(format, scanned, own, ctx.io.version),
@@ -73,10 +78,15 @@ export async function scanCommand(ctx: VerbContext): Promise<Result> {
   }
 }
 
-function scanPaths(paths: string[], cwd: string, scanner: Scanner, gitignore: boolean): Scanned {
-  const base = findScanBase(cwd)
-  const files = listFiles(paths, cwd, createIgnoreTree(base, gitignore))
-  return { ...scanFiles(files, scanner), root: cwd }
+async function scanPaths(
+  paths: string[],
+  cwd: string,
+  own: OwnSecrets,
+  gitignore: boolean,
+): Promise<Scanned> {
+  const files = listFiles(paths, cwd, createIgnoreTree(findScanBase(cwd), gitignore))
+  const wire = own.ok ? { scanKey: own.wire.scanKey, items: own.wire.items } : undefined
+  return { ...(await scanFilesInParallel(files, wire)), root: cwd }
 }
 
 function scanStaged(cwd: string, scanner: Scanner): Scanned {

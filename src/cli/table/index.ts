@@ -1,7 +1,15 @@
 import type { VerbSpec } from '../spec.ts'
 import { ACCOUNT_VERBS } from './account.ts'
 import { ADMIN_VERBS } from './admin.ts'
+import { DEPLOY_INTEGRATION_VERBS } from './deploy-integrations.ts'
+import { RELEASE_VERBS } from './releases.ts'
 import { VARIABLE_VERBS } from './variables.ts'
 
 /** The command table: every verb, in the order `tresor --help` lists them. Add rows here. */
-export const VERBS: readonly VerbSpec[] = [...ACCOUNT_VERBS, ...VARIABLE_VERBS, ...ADMIN_VERBS]
+export const VERBS: readonly VerbSpec[] = [
+  ...ACCOUNT_VERBS,
+  ...VARIABLE_VERBS,
+  ...RELEASE_VERBS,
+  ...DEPLOY_INTEGRATION_VERBS,
+  ...ADMIN_VERBS,
+]

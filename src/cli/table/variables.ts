@@ -146,9 +146,14 @@ export const VARIABLE_VERBS: VerbSpec[] = [
   {
     ...common,
     name: 'diff',
-    summary: 'compare two environments, or two revisions of one (masked)',
+    summary: 'compare two environments, or two revisions or releases of one (masked)',
     args: ['<a>', '<b>'],
-    examples: ['tresor diff staging production -p myapp', 'tresor diff 3 5 -e production'],
-    load: async () => (await import('../commands/history.ts')).diff,
+    options: [{ flags: '--exit-code', description: 'exit 1 when they differ (for CI)' }],
+    examples: [
+      'tresor diff staging production -p myapp',
+      'tresor diff 3 5 -e production',
+      'tresor diff release:4 release:latest -e production --exit-code',
+    ],
+    load: async () => (await import('../commands/diff.ts')).diff,
   },
 ]

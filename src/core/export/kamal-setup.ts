@@ -52,12 +52,22 @@ export function kamalSetup(input: KamalSetupInput): KamalSetup {
     }))
   if (bad.length > 0)
     throw new AppError('UNREPRESENTABLE_VALUE', 'some secrets cannot be read by Kamal', bad)
-  return { clear, secret, deployYaml: deployYaml(input, clear, secret), secretsFile: secretsFile(input, secret) }
+  return {
+    clear,
+    secret,
+    deployYaml: deployYaml(input, clear, secret),
+    secretsFile: secretsFile(input, secret),
+  }
 }
 
 function command(input: KamalSetupInput): string {
   return `tresor kamal:init -p ${input.project} -e ${input.env}`
 }
+
+// YAML 1.1 (Ruby's Psych) reads these plain words as booleans or null; they stay quoted.
+const YAML_WORDS = /^(?:y|n|yes|no|on|off|true|false|null)$/i
+const yamlName = (key: string): string =>
+  /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && !YAML_WORDS.test(key) ? key : yamlQuote(key)
 
 // Kamal runs deploy.yml through ERB first: `<%` in a value would run as Ruby, `<%%` is a literal.
 const erbSafe = (text: string): string => text.replaceAll('<%', '<%%')
@@ -68,9 +78,9 @@ function deployYaml(input: KamalSetupInput, clear: [string, string][], secret: s
     '# Config values are written here; run it again after changing config in Tresor.',
     'env:',
     clear.length === 0 ? '  clear: {}' : '  clear:',
-    ...clear.map(([k, v]) => `    ${erbSafe(yamlQuote(k))}: ${erbSafe(yamlQuote(v))}`),
+    ...clear.map(([k, v]) => `    ${erbSafe(yamlName(k))}: ${erbSafe(yamlQuote(v))}`),
     secret.length === 0 ? '  secret: []' : '  secret:',
-    ...secret.map((k) => `    - ${yamlQuote(k)}`),
+    ...secret.map((k) => `    - ${yamlName(k)}`),
   ]
   return lines.join('\n') + '\n'
 }

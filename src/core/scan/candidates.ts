@@ -2,6 +2,7 @@
 export interface LengthFilter {
   /** `wanted[n] === 1` when some secret is n bytes long. */
   readonly wanted: Uint8Array
+  readonly minLength: number
   readonly maxLength: number
   /** The same for secrets with a space or tab inside, which only quoted text or `KEY=` lines hold. */
   readonly spaced: Uint8Array
@@ -70,7 +71,7 @@ const isBlank = (c: number) => c === 32 || c === 9 || c === 13
  * padding, and the value of a `KEY=value` or `key: value` line.
  */
 export function scanPass(bytes: Buffer, pairs: Uint8Array, lengths: LengthFilter, sink: PassSink) {
-  const { wanted, maxLength } = lengths
+  const { wanted, maxLength, minLength } = lengths
   const spaced = lengths.maxSpaced !== 0
   const n = bytes.length
   const quotes = new QuotedText(lengths, sink)
@@ -86,25 +87,43 @@ export function scanPass(bytes: Buffer, pairs: Uint8Array, lengths: LengthFilter
     if (FIRST[next] === 1 && pairs[(next << 8) | (bytes[i + 2] as number)] === 1)
       sink.keywordAt(i + 1)
     if (cls === PUNCT) continue
-    let len = i - s3
-    if (len <= maxLength && wanted[len] === 1) sink.candidate(s3, i)
-    if (cls !== FINE) {
-      len = i - s2
-      if (s2 !== s3 && len <= maxLength && wanted[len] === 1) sink.candidate(s2, i)
-      if (cls === HARD) {
-        len = i - s1
-        if (s1 !== s2 && len <= maxLength && wanted[len] === 1) sink.candidate(s1, i)
-        s1 = i + 1
-        if (spaced) quotes.onHardBreak(c, i)
-      } else if ((c === 61 || c === 58) && maxLength !== 0) {
-        afterEquals(bytes, i, s2, s3, lengths, sink)
-      }
-      s2 = i + 1
-    }
+    // Runs nest (s1 ≤ s2 ≤ s3), so when the widest is shorter than any secret, so are the others.
+    if (i - s1 >= minLength) emitRuns(i, cls, s1, s2, s3, lengths, sink)
+    const run3 = s3
     s3 = i + 1
+    if (cls === FINE) continue
+    if (cls === HARD) {
+      s1 = i + 1
+      if (spaced) quotes.onHardBreak(c, i)
+    } else if ((c === 61 || c === 58) && maxLength !== 0) {
+      afterEquals(bytes, i, s2, run3, lengths, sink)
+    }
+    s2 = i + 1
   }
   for (const s of new Set([s3, s2, s1]))
     if (n - s <= maxLength && wanted[n - s] === 1) sink.candidate(s, n)
+}
+
+// The runs of each granularity that end at a break of class `cls` at `i`, when a secret has
+// their length; a run equal to a finer one is not reported twice.
+function emitRuns(
+  i: number,
+  cls: number,
+  s1: number,
+  s2: number,
+  s3: number,
+  lengths: LengthFilter,
+  sink: PassSink,
+): void {
+  const { wanted, maxLength } = lengths
+  let len = i - s3
+  if (len <= maxLength && wanted[len] === 1) sink.candidate(s3, i)
+  if (cls === FINE) return
+  len = i - s2
+  if (s2 !== s3 && len <= maxLength && wanted[len] === 1) sink.candidate(s2, i)
+  if (cls !== HARD) return
+  len = i - s1
+  if (s1 !== s2 && len <= maxLength && wanted[len] === 1) sink.candidate(s1, i)
 }
 
 // Tracks the quoted text of the current line from the hard breaks alone (quotes, blanks and line
@@ -174,9 +193,16 @@ function isAssignment(bytes: Buffer, at: number): boolean {
   while (i >= 0 && KEY_BYTE[bytes[i] as number] === 1) i--
   if (i === keyEnd) return false
   while (i >= 0 && isBlank(bytes[i] as number)) i--
-  if (i >= 5 && bytes.toString('latin1', i - 5, i + 1) === 'export') i -= 6
+  if (i >= 5 && endsWithExport(bytes, i)) i -= 6
   while (i >= 0 && isBlank(bytes[i] as number)) i--
   return i < 0 || bytes[i] === NL
+}
+
+const EXPORT = [101, 120, 112, 111, 114, 116] // `export`
+
+function endsWithExport(bytes: Buffer, last: number): boolean {
+  for (let k = 0; k < 6; k++) if (bytes[last - 5 + k] !== EXPORT[k]) return false
+  return true
 }
 
 // An unquoted value, trimmed, and without its ` # comment` (quoted ones are runs or quoted

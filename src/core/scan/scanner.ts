@@ -1,6 +1,6 @@
 import { keywordPairs, scanPass, type LengthFilter } from './candidates.ts'
 import { fingerprintValue, hintOf } from './fingerprint.ts'
-import { hintKey, type FingerprintSet } from './fingerprint-set.ts'
+import { hintSlot, type FingerprintSet } from './fingerprint-set.ts'
 import {
   credentialAt,
   findUnanchoredCredentials,
@@ -42,7 +42,13 @@ export function looksBinary(bytes: Uint8Array): boolean {
 
 const PAIRS = keywordPairs(WORD_START_KEYWORDS)
 const NONE = new Uint8Array(1)
-const NO_LENGTHS: LengthFilter = { wanted: NONE, maxLength: 0, spaced: NONE, maxSpaced: 0 }
+const NO_LENGTHS: LengthFilter = {
+  wanted: NONE,
+  minLength: Number.MAX_SAFE_INTEGER,
+  maxLength: 0,
+  spaced: NONE,
+  maxSpaced: 0,
+}
 
 const hitOf = (m: CredentialMatch): Hit => ({ start: m.start, rule: m.rule, hint: m.hint })
 
@@ -66,7 +72,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       candidate(start, end) {
         if (set === undefined) return
         const len = end - start
-        if (!set.hints.has(hintKey(len, hintOf(bytes, set.base, start, end)))) return
+        const slot = hintSlot(len, hintOf(bytes, set.base, start, end))
+        if (((set.hints[slot >>> 3] as number) & (1 << (slot & 7))) === 0) return
         const fp = fingerprintValue(set.scanKey, bytes.subarray(start, end))
         for (const item of set.byFingerprint.get(fp) ?? [])
           hits.push({ start, rule: 'own-secret', item })

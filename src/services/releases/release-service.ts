@@ -15,7 +15,7 @@ import type { Target } from '../projects/targets.ts'
 import { changedKeys, systemVarsOf } from '../variables/var-rules.ts'
 
 // The environment is read and the release sealed outside the transaction (no decrypt under the
-// lock); a write landing in between is a CONFLICT, retried this many times in all.
+// lock); a newer release committed in between is a CONFLICT, retried this many times in all.
 const MAX_ATTEMPTS = 10
 
 export interface ReleaseDeps {
@@ -65,17 +65,17 @@ export function createReleaseService(deps: ReleaseDeps) {
       try {
         const row = await store.transaction(async (tx) => {
           const locked = await tx.environments.lockForUpdate(env.workspaceId, env.id)
-          const project = await tx.projects.get(env.workspaceId, env.projectId)
-          if (
-            locked.headRevision !== envState.revision ||
-            (project?.headRevision ?? 0) !== shared.revision
-          ) {
-            throw new AppError(
-              'CONFLICT',
-              'the environment changed while the release was being prepared',
-            )
-          }
           const previous = await tx.releases.latest(env.workspaceId, env.id)
+          // A write landing after the read is fine: this release is of the state read (which
+          // holds every write acknowledged before the request) and the environment stays
+          // "redeploy required". Requiring the heads unchanged starved deploys of an environment
+          // under steady writes. Only a release of an older state than the last one is refused.
+          if (
+            previous !== undefined &&
+            (previous.envRevision > envState.revision || previous.projectRevision > shared.revision)
+          ) {
+            throw new AppError('CONFLICT', 'a release of a newer state was made meanwhile')
+          }
           const now = clock.now()
           const created = await tx.releases.create({
             id: releaseId,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type {
   DocumentScope,
   KeyIndexEntry,
@@ -72,12 +72,14 @@ const scopeArgs = (s: DocumentScope): ScopeArgs => ({
 const latestQuery = prepared((db, _e, a: ScopeArgs) =>
   inScope(db, a).selectAll().orderBy('number', 'desc').limit(1),
 )
+// LIMIT as a literal, not a bound parameter: SQLite then stops at the first index entry, which
+// makes this hot read (every document read and commit) about a third cheaper.
 const latestSealedQuery = prepared((db, _e, a: ScopeArgs) =>
   inScope(db, a)
     .select(['id', 'workspace_id', 'project_id', 'environment_id', 'number', 'created_at'])
     .select(['key_id', 'sealed'])
     .orderBy('number', 'desc')
-    .limit(1),
+    .limit(sql.lit(1)),
 )
 const numberQuery = prepared((db, _e, a: ScopeArgs & { number: number }) =>
   inScope(db, a).selectAll().where('number', '=', a.number),

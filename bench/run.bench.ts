@@ -1,0 +1,112 @@
+/**
+ * Start-up cost of `tresor run -- true` against a local server (100 variables, one release),
+ * against `node -e 0` measured in the same run, interleaved so that machine noise hits both
+ * alike (target ≤ 1.4×, from issue 7). Also shown: `--mask`, which adds the variable listing.
+ * Run: `npx tsx bench/run.bench.ts` (after `node scripts/build.mjs`).
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const bin = join(root, 'bin/tresor.js')
+const RUNS = 21
+const TOKEN = 'tresor_bench_owner_token_run_0123456789abcdef'
+
+interface BenchResult {
+  name: string
+  ratio: number
+  target: number
+  ok: boolean
+}
+
+interface Cmd {
+  args: string[]
+  env?: NodeJS.ProcessEnv
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+
+function wallMs({ args, env }: Cmd): number {
+  const start = process.hrtime.bigint()
+  const out = spawnSync('node', args, { env: env ?? process.env, stdio: 'ignore' })
+  if (out.status !== 0) throw new Error(`node ${args.slice(1, 2).join(' ')} exited ${out.status}`)
+  return Number(process.hrtime.bigint() - start) / 1e6
+}
+
+function compare(a: Cmd, b: Cmd): [number, number] {
+  wallMs(a)
+  wallMs(b)
+  const [ta, tb]: number[][] = [[], []]
+  for (let i = 0; i < RUNS; i++) {
+    ta?.push(wallMs(a))
+    tb?.push(wallMs(b))
+  }
+  return [median(ta ?? []), median(tb ?? [])]
+}
+
+async function withServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tresor-bench-run-'))
+  const child = spawn('node', [bin, 'server', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, TRESOR_BOOTSTRAP_TOKEN: TOKEN, TRESOR_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /listening on (\S+)\n/.exec(out)
+        if (m?.[1]) resolve(m[1])
+      })
+      child.on('close', () => reject(new Error('server exited')))
+    })
+    return await fn(url)
+  } finally {
+    child.kill('SIGTERM')
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function seed(url: string): Promise<void> {
+  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
+  const post = (path: string, body: unknown) =>
+    fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })
+  await post('/v1/projects', { slug: 'bench' })
+  const E = `${url}/v1/projects/bench/environments/production`
+  const env = Object.fromEntries(
+    Array.from({ length: 100 }, (_, i) => [`KEY_${i}`, `value-${i}-${'x'.repeat(i % 40)}`]),
+  )
+  const secrets = Object.keys(env).filter((_, i) => i % 4 === 0)
+  await fetch(`${E}/vars`, { method: 'PATCH', headers, body: JSON.stringify({ env, secrets }) })
+  const res = await fetch(`${E}/releases`, { method: 'POST', headers, body: '{}' })
+  if (res.status !== 201) throw new Error(`release failed: HTTP ${res.status}`)
+}
+
+/** The ratios of this file. */
+export async function run(): Promise<BenchResult[]> {
+  return withServer(async (url) => {
+    await seed(url)
+    const env = { ...process.env, TRESOR_URL: url, TRESOR_TOKEN: TOKEN }
+    const base = [bin, 'run', '-p', 'bench', '-e', 'production']
+    const node = { args: ['-e', '0'] }
+    const rows: BenchResult[] = []
+    for (const [name, extra, target] of [
+      ['tresor run -- true vs node -e 0 (100 vars)', [], 1.4],
+      ['tresor run --mask -- true vs node -e 0 (100 vars)', ['--mask'], 1.6],
+    ] as const) {
+      const [a, b] = compare({ args: [...base, ...extra, '--', 'true'], env }, node)
+      console.log(`${name}: ${a.toFixed(1)} ms vs ${b.toFixed(1)} ms`)
+      rows.push({ name, ratio: a / b, target, ok: a / b <= target })
+    }
+    return rows
+  })
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await run())
+    console.log(
+      `${r.name}: ratio ${r.ratio.toFixed(2)} (target ${r.target}) ${r.ok ? 'ok' : 'MISSED'}`,
+    )
+}

@@ -1,0 +1,85 @@
+import { availableParallelism } from 'node:os'
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { createFingerprintSet, createScanner, type FingerprintItem } from '../../core/scan/index.ts'
+import { scanFiles, type FilesScanned, type ScanFile } from './scan-files.ts'
+
+/** The project's fingerprints as they cross to worker threads: plain data. */
+export interface WireFingerprints {
+  scanKey: string
+  items: FingerprintItem[]
+}
+
+const MARK = 'tresor-scan-worker'
+/** Below this much text a second thread costs more to start than it saves. */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024
+
+interface Job {
+  mark: typeof MARK
+  files: ScanFile[]
+  fingerprints: WireFingerprints | undefined
+}
+
+function scanShare(files: ScanFile[], fingerprints: WireFingerprints | undefined): FilesScanned {
+  const set =
+    fingerprints === undefined
+      ? undefined
+      : createFingerprintSet(Buffer.from(fingerprints.scanKey, 'base64'), fingerprints.items)
+  return scanFiles(files, createScanner(set === undefined ? {} : { fingerprints: set }))
+}
+
+// This module is its own worker's entry point (also once bundled into a chunk): started with
+// the job's marker, it scans its share and posts the result back.
+const job = isMainThread ? undefined : (workerData as Job | undefined)
+if (job?.mark === MARK) parentPort?.postMessage(scanShare(job.files, job.fingerprints))
+
+function runWorker(files: ScanFile[], fingerprints: WireFingerprints | undefined) {
+  return new Promise<FilesScanned>((resolve, reject) => {
+    const data: Job = { mark: MARK, files, fingerprints }
+    const worker = new Worker(new URL(import.meta.url), { workerData: data })
+    worker.once('message', (result: FilesScanned) => {
+      resolve(result)
+      void worker.terminate()
+    })
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`scan worker exited with code ${code}`)))
+  })
+}
+
+/** Splits files into `n` shares of about equal bytes (largest first, each to the lightest). */
+export function shareOut(files: readonly ScanFile[], n: number): ScanFile[][] {
+  const shares = Array.from({ length: n }, () => ({ bytes: 0, files: [] as ScanFile[] }))
+  for (const file of [...files].sort((a, b) => b.size - a.size)) {
+    const lightest = shares.reduce((a, b) => (b.bytes < a.bytes ? b : a))
+    lightest.files.push(file)
+    lightest.bytes += file.size
+  }
+  return shares.map((s) => s.files)
+}
+
+// Run from TypeScript source (tsx, vitest), a worker could not load this very file: Node 20
+// does not pass loader hooks to worker threads. The built CLI is plain JavaScript.
+const CAN_FORK = !import.meta.url.endsWith('.ts')
+
+/**
+ * Scans files on up to one thread per core (at most 8) when there is enough text to gain from
+ * it, else on this thread alone. The result is the same either way, up to order.
+ */
+export async function scanFilesInParallel(
+  files: readonly ScanFile[],
+  fingerprints: WireFingerprints | undefined,
+  threads = Math.min(8, availableParallelism()),
+): Promise<FilesScanned> {
+  const bytes = files.reduce((n, f) => n + f.size, 0)
+  if (!CAN_FORK || threads < 2 || bytes < PARALLEL_MIN_BYTES)
+    return scanShare([...files], fingerprints)
+  const [mine = [], ...others] = shareOut(files, threads)
+  const pending = others.map((share) => runWorker(share, fingerprints))
+  const results = [scanShare(mine, fingerprints), ...(await Promise.all(pending))]
+  return {
+    findings: results.flatMap((r) => r.findings),
+    files: results.reduce((n, r) => n + r.files, 0),
+    bytes: results.reduce((n, r) => n + r.bytes, 0),
+    binary: results.reduce((n, r) => n + r.binary, 0),
+    unreadable: results.flatMap((r) => r.unreadable),
+  }
+}
