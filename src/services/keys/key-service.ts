@@ -1,4 +1,5 @@
 import { assertCan } from '../../core/actor.ts'
+import { AppError } from '../../core/errors.ts'
 import type { KeyProvider, Keyring } from '../../crypto/index.ts'
 import type { Store } from '../../storage/store.ts'
 import type { Clock, RequestContext } from '../context.ts'
@@ -45,9 +46,22 @@ export function createKeyService(deps: KeyServiceDeps) {
   const dataDeps: DataKeyDeps = deps
   const sealLimit = deps.sealLimit ?? SEAL_LIMIT
 
-  /** Re-wraps every data key and server secret under the current root key (admins; resumable). */
-  function rotateRootKey(ctx?: RequestContext): Promise<RootRotationReport> {
-    if (ctx !== undefined) assertCan(ctx.actor, 'admin')
+  /**
+   * Re-wraps every data key and server secret under the current root key (resumable). It touches
+   * every tenant, so through the API only the owner of the server's first workspace (the one
+   * made at first start: the operator) may run it; the CLI verb runs it without a caller.
+   */
+  async function rotateRootKey(ctx?: RequestContext): Promise<RootRotationReport> {
+    if (ctx !== undefined) {
+      assertCan(ctx.actor, 'admin')
+      const [first] = await deps.store.workspaces.list()
+      if (ctx.actor.role !== 'owner' || ctx.actor.workspaceId !== first?.id) {
+        throw new AppError(
+          'FORBIDDEN',
+          "re-wrapping every workspace's keys is for the server's operator (the first workspace's owner)",
+        )
+      }
+    }
     return rotateRoot(deps, ctx)
   }
 
