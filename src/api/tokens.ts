@@ -11,6 +11,7 @@ export const CreateTokenBodySchema = z.object({
   project: z.string().optional(),
   environments: z.array(z.string()).optional(),
   kind: z.enum(['pat', 'svc']).optional(),
+  agent: z.boolean().optional().describe('Issue to an AI agent: never given secret values'),
 })
 
 export const CreatedTokenSchema = z.object({
@@ -31,6 +32,7 @@ export const TokenInfoSchema = z.object({
   lastUsedAt: z.string().nullable(),
   createdAt: z.string(),
   memberId: z.string().nullable(),
+  agent: z.boolean(),
 })
 
 export const TokenListSchema = z.object({ tokens: z.array(TokenInfoSchema) })

@@ -23,6 +23,8 @@ export interface Actor {
   /** Set when the token is restricted to some environments of that project. */
   environmentIds?: readonly string[]
   tokenId: string
+  /** A token issued to an AI agent: never given secret values, never writes secrets. */
+  agent?: boolean
 }
 
 /** Every action is named after the scope that grants it. */

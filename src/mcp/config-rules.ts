@@ -3,7 +3,7 @@
 import { AppError, type ErrorDetail } from '../core/errors.ts'
 import { isReserved } from '../core/system-variables.ts'
 import { explainInvalidName } from '../core/variable-name.ts'
-import { credentialIn, secretName } from './credential-check.ts'
+import { credentialIn, secretName } from '../core/credentials.ts'
 
 const USE_REQUEST = (key: string) =>
   `secret values must not pass through an agent: call request_secret with key ${key} so that a person types it`

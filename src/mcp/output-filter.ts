@@ -1,7 +1,7 @@
 // The last step of every tool result (defence in depth). Tools never receive a secret value (the
 // API lists secrets as previews and no tool reveals), but whatever a tool returns still passes
 // here: previews are dropped, secret values hidden, credential-shaped text redacted.
-import { credentialIn, redactCredentials } from './credential-check.ts'
+import { credentialIn, redactCredentials } from '../core/credentials.ts'
 
 type Json = string | number | boolean | null | undefined | Json[] | { [k: string]: Json }
 

@@ -204,8 +204,10 @@ export interface TokenRow {
   revokedAt: Timestamp | null
   lastUsedAt: Timestamp | null
   createdAt: Timestamp
+  /** Issued to an AI agent: the server refuses it secret values and secret writes. */
+  agent: boolean
 }
-export type NewToken = Omit<TokenRow, 'revokedAt' | 'lastUsedAt'>
+export type NewToken = Omit<TokenRow, 'revokedAt' | 'lastUsedAt' | 'agent'> & { agent?: boolean }
 
 export type ActorKind = 'member' | 'token' | 'system'
 export type AuditOutcome = 'success' | 'denied' | 'error'

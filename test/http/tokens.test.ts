@@ -71,6 +71,7 @@ describeApp('token routes', (t) => {
       lastUsedAt: null,
       createdAt: like(/Z$/),
       memberId: like(/^mem_/),
+      agent: false,
     })
   })
 

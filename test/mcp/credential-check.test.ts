@@ -7,7 +7,7 @@ import {
   redactCredentials,
   secretName,
   shannonEntropy,
-} from '../../src/mcp/credential-check.ts'
+} from '../../src/core/credentials.ts'
 import { filterOutput } from '../../src/mcp/output-filter.ts'
 
 const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'

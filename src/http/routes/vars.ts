@@ -20,6 +20,10 @@ export type TargetResolver = (req: FastifyRequest, action: Action) => Promise<Ta
 
 type Params = { project: string; env?: string }
 
+function withoutPreviews<T extends { vars: ReadonlyArray<{ preview?: string }> }>(list: T): T {
+  return { ...list, vars: list.vars.map(({ preview: _preview, ...rest }) => rest) }
+}
+
 /** An environment's variables: `…/environments/{env}/vars`. */
 export function envTarget(deps: RouteDeps): TargetResolver {
   return (req, action) => {
@@ -58,7 +62,10 @@ export function registerVarRoutes(
     },
     async (req, reply) => {
       const list = await variables.list(await target(req, 'read'))
-      return reply.header('etag', `"${list.revision}"`).send(list)
+      // Agent tokens get names and kinds of secrets, not even their previews (a fresh copy:
+      // the listing may be shared from the cache).
+      const shownList = ctxOf(req).actor.agent === true ? withoutPreviews(list) : list
+      return reply.header('etag', `"${list.revision}"`).send(shownList)
     },
   )
   app.put(

@@ -12,6 +12,7 @@ import type { Clock, RequestContext } from '../context.ts'
 import { aadOf, type DocumentService } from '../documents/document-service.ts'
 import type { DocState } from '../documents/document-state.ts'
 import type { Target } from '../projects/targets.ts'
+import { assertNotAgent } from '../variables/agent-rules.ts'
 import { changedKeys, systemVarsOf } from '../variables/var-rules.ts'
 
 // The environment is read and the release sealed outside the transaction (no decrypt under the
@@ -151,6 +152,7 @@ export function createReleaseService(deps: ReleaseDeps) {
     ctx: RequestContext,
     ref: string,
   ): Promise<{ release: ReleaseMeta; env: ResolvedEnv }> {
+    assertNotAgent(ctx, 'read a release environment')
     const env = requireEnv(target)
     assertCan(ctx.actor, 'deploy', {
       workspaceId: env.workspaceId,

@@ -15,6 +15,8 @@ export interface CreateTokenInput {
   project?: string | undefined
   environments?: readonly string[] | undefined
   kind?: 'pat' | 'svc' | undefined
+  /** For an AI agent: the server refuses it secret values and secret writes. */
+  agent?: boolean | undefined
 }
 
 const DEFAULT_TTL = '30d'
@@ -37,6 +39,7 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
   async function create(ctx: RequestContext, input: CreateTokenInput) {
     const kind = input.kind ?? (input.project === undefined ? 'pat' : 'svc')
     const { actor } = ctx
+    if (actor.agent === true) throw new AppError('FORBIDDEN', 'agent tokens cannot create tokens')
     if (actor.memberId === undefined || actor.role === undefined) {
       throw new AppError('FORBIDDEN', 'service tokens cannot create tokens')
     }
@@ -71,6 +74,7 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
         name: input.name,
         tokenHash: hashToken(pepper, token),
         scopes: [...new Set(input.scopes)],
+        agent: input.agent === true,
         projectId,
         environmentIds,
         expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
@@ -83,7 +87,13 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
           workspaceId: actor.workspaceId,
           action: 'token.create',
           projectId,
-          detail: { tokenId: created.id, name: input.name, kind, scopes: [...created.scopes] },
+          detail: {
+            tokenId: created.id,
+            name: input.name,
+            kind,
+            scopes: [...created.scopes],
+            agent: created.agent,
+          },
         },
         now,
       )
@@ -200,6 +210,7 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
       ...(row.projectId === null ? {} : { projectId: row.projectId }),
       ...(row.environmentIds === null ? {} : { environmentIds: row.environmentIds }),
       tokenId: row.id,
+      ...(row.agent ? { agent: true } : {}),
     }
   }
 

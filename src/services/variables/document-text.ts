@@ -12,6 +12,7 @@ import type { RequestContext } from '../context.ts'
 import type { DocState } from '../documents/document-state.ts'
 import type { CommitOptions, DocumentService } from '../documents/document-service.ts'
 import type { Target } from '../projects/targets.ts'
+import { assertNotAgent } from './agent-rules.ts'
 import { changedKeys, kindWarnings, reservedProblems } from './var-rules.ts'
 
 /** A trailing `# secret` comment marks a line's key as a secret in a document upload. */
@@ -49,6 +50,7 @@ export async function putDocumentText(
   text: string,
   opts: PutTextOptions = {},
 ) {
+  assertNotAgent(ctx, 'upload documents (set variables one by one instead)')
   let upload = parseDocument(text)
   const lines = new Map<string, number>()
   const marked = new Set<string>()

@@ -9,6 +9,7 @@ import type { CommitOptions, DocumentService } from '../documents/document-servi
 import { cachedReleaseFacts, releaseState } from '../projects/redeploy.ts'
 import type { Target } from '../projects/targets.ts'
 import { createListingCache } from './listing-cache.ts'
+import { assertAgentWrite, assertNotAgent } from './agent-rules.ts'
 import { listVars, maskedEntries, shown, type VarList } from './var-list.ts'
 import { assertNotReserved, changedKeys, kindWarnings } from './var-rules.ts'
 
@@ -70,6 +71,7 @@ export function createVariableService(deps: {
       (state) => {
         const kind = input.kind ?? state.meta.get(input.key)?.kind ?? 'secret'
         const kinds = new Map([[input.key, kind]])
+        assertAgentWrite(ctx, state, [[input.key, input.value]], kinds)
         const doc = mergeDocument(state.doc, { set: [[input.key, input.value]] }).doc
         return {
           doc,
@@ -127,6 +129,7 @@ export function createVariableService(deps: {
             secrets.has(k) ? 'secret' : (state.meta.get(k)?.kind ?? 'config'),
           ]),
         )
+        assertAgentWrite(ctx, state, entries, kinds, input.replace === true)
         const doc =
           input.replace === true
             ? replaceDocument(entries)
@@ -181,6 +184,7 @@ export function createVariableService(deps: {
 
   /** Returns one value in clear. Secrets need `secrets:reveal`; every reveal is audited. */
   async function reveal(target: Target, ctx: RequestContext, key: string) {
+    assertNotAgent(ctx, 'reveal values')
     const state: DocState = await documents.read(target.scope)
     const value = state.values.get(key)
     if (value === undefined)

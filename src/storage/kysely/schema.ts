@@ -102,6 +102,7 @@ export interface TokensTable {
   revoked_at: string | null
   last_used_at: string | null
   created_at: string
+  agent: number
 }
 
 export interface AuditEventsTable {

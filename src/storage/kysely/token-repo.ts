@@ -20,6 +20,7 @@ function toRow(r: TokensTable): TokenRow {
     revokedAt: r.revoked_at,
     lastUsedAt: r.last_used_at,
     createdAt: r.created_at,
+    agent: Number(r.agent) === 1,
   }
 }
 
@@ -73,6 +74,7 @@ export function tokenRepo(db: Kysely<Database>, engine: EngineSpec): TokenRepo {
         revoked_at: null,
         last_used_at: null,
         created_at: row.createdAt,
+        agent: row.agent === true ? 1 : 0,
       }
       await db.insertInto('tokens').values(r).execute()
       return toRow(r)

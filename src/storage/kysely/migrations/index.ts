@@ -3,6 +3,7 @@ import { environmentsMigration } from './0002-environments.ts'
 import { accessMigration } from './0003-access.ts'
 import { serverSecretsMigration } from './0004-server-secrets.ts'
 import { webhooksMigration } from './0005-webhooks.ts'
+import { agentTokensMigration } from './0006-agent-tokens.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration in order; versions are 1, 2, 3 … without gaps and never renumbered. */
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly Migration[] = [
   accessMigration,
   serverSecretsMigration,
   webhooksMigration,
+  agentTokensMigration,
 ]
 
 /** The schema version this code writes. */
