@@ -15,10 +15,12 @@ const BENCHES: Record<string, () => Promise<{ run?: Runner }>> = {
   dotenv: () => import('./dotenv.bench.ts'),
   crypto: () => import('./crypto.bench.ts'),
   store: () => import('./store.bench.ts'),
-  documents: () => import('./documents.bench.ts' as string) as Promise<{ run?: Runner }>,
-  http: () => import('./http.bench.ts' as string) as Promise<{ run?: Runner }>,
-  cli: () => import('./cli.bench.ts' as string) as Promise<{ run?: Runner }>,
+  documents: () => import('./documents.bench.ts'),
+  http: () => import('./http.bench.ts'),
+  cli: () => import('./cli.bench.ts'),
+  run: () => import('./run.bench.ts'),
   scale: () => import('./scale.bench.ts'),
+  scan: () => import('./scan.bench.ts'),
 }
 
 const wanted = process.argv.slice(2)

@@ -34,9 +34,9 @@ interface Point {
 
 interface Curve {
   points: Point[]
-  /** Median over rounds of (largest store / the 10-variable stores), timed back to back. */
+  /** Median round of the largest store / median round of the two 10-variable stores. */
   ratio: number
-  /** The same for two identical 10-variable stores: what noise alone gives. */
+  /** The same for the two identical 10-variable stores: what noise alone gives. */
   control: number
 }
 
@@ -47,23 +47,33 @@ const SIZES = [
   { vars: 100_000, envs: 1_000 },
 ]
 const TARGET = 1.2
+const WARMUP_ROUNDS = 4
 const RESULTS = new URL('./results/', import.meta.url)
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 
-/** µs per read of each app in each round (rows: rounds), order alternating between rounds. */
+/** A random order of `0 … n-1`: no store is always timed first (or right after another). */
+function shuffled(n: number): number[] {
+  const out = Array.from({ length: n }, (_, i) => i)
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[out[i], out[j]] = [out[j] ?? j, out[i] ?? i]
+  }
+  return out
+}
+
+/** µs per read of each app in each round (rows: rounds), in a new random order each round. */
 async function timeRounds(apps: ScaleApp[], rounds: number, reads: number): Promise<number[][]> {
   const table: number[][] = []
-  for (let r = 0; r <= rounds; r++) {
+  for (let r = 0; r < rounds + WARMUP_ROUNDS; r++) {
     const row: number[] = new Array<number>(apps.length).fill(NaN)
-    const order = apps.map((_, i) => (r % 2 === 0 ? i : apps.length - 1 - i))
-    for (const i of order) {
+    for (const i of shuffled(apps.length)) {
       const start = process.hrtime.bigint()
       for (let k = 0; k < reads; k++) await apps[i]?.readProbe()
       row[i] = Number(process.hrtime.bigint() - start) / reads / 1000
     }
-    // Round 0 warms caches and the JIT; it is not counted.
-    if (r > 0) table.push(row)
+    // The first rounds warm caches, connections and the JIT; they are not counted.
+    if (r >= WARMUP_ROUNDS) table.push(row)
   }
   return table
 }
@@ -85,11 +95,10 @@ async function curve(engine: Engine): Promise<Curve> {
     const last = SIZES.length - 1
     return {
       points: SIZES.map((s, i) => ({ ...s, us: median(col(i)) })),
-      // The baseline is both 10-variable stores: a slow round of one of them alone is noise.
-      ratio: median(
-        table.map((row) => (row[last] ?? NaN) / (((row[0] ?? NaN) + (row[last + 1] ?? NaN)) / 2)),
-      ),
-      control: median(table.map((row) => (row[last + 1] ?? NaN) / (row[0] ?? NaN))),
+      // Medians over rounds: a slow round (another process took the CPU) weighs nothing. The
+      // baseline pools the rounds of both 10-variable stores.
+      ratio: median(col(last)) / median([...col(0), ...col(last + 1)]),
+      control: median(col(last + 1)) / median(col(0)),
     }
   } finally {
     await Promise.allSettled(apps.map((a) => a.close()))
@@ -102,7 +111,7 @@ function writeResults(curves: Partial<Record<Engine, Curve>>): void {
   const json = { generatedAt: new Date().toISOString(), probeVars: PROBE_VARS, machine, curves }
   writeFileSync(new URL('scale.json', RESULTS), `${JSON.stringify(json, null, 2)}\n`)
   const colors: Record<Engine, string> = { sqlite: '#1f77b4', postgres: '#d62728' }
-  const names: Record<Engine, string> = { sqlite: 'SQLite (embedded)', postgres: 'PostgreSQL' }
+  const names: Record<Engine, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' }
   const series = (Object.entries(curves) as [Engine, Curve][]).map(([engine, c]) => ({
     name: `${names[engine]}: ${c.ratio.toFixed(2)}× (noise ${c.control.toFixed(2)}×)`,
     color: colors[engine],

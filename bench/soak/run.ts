@@ -101,6 +101,6 @@ const report = [
   failures.length === 0 ? 'soak: ok' : `soak: ${failures.length} failure(s)`,
 ]
 console.log(`\n${report.join('\n')}`)
-// The last run's table, next to the scale chart (the README quotes a full-length run).
+// The last run's table, next to the scale chart (the README links it).
 writeFileSync(new URL('../results/soak.txt', import.meta.url), `${report.join('\n')}\n`)
 process.exitCode = failures.length === 0 ? 0 : 1
