@@ -70,14 +70,18 @@ function memberMayReveal(actor: Actor, target: Target | undefined): boolean {
   return scopeAllows(actor.scopes, 'secrets:reveal')
 }
 
+// Looking at a wider target than the token is limited to is fine for reading (and, for a
+// deployer, for finding what it deploys); acting on it is not.
+const mayLookWider = (action: Action) => action === 'read' || action === 'deploy'
+
 function visibility(actor: Actor, action: Action, target: Target): Decision {
   if (target.workspaceId !== actor.workspaceId) return 'NOT_FOUND'
   if (actor.projectId !== undefined) {
-    if (target.projectId === undefined) return action === 'read' ? 'allow' : 'FORBIDDEN'
+    if (target.projectId === undefined) return mayLookWider(action) ? 'allow' : 'FORBIDDEN'
     if (target.projectId !== actor.projectId) return 'NOT_FOUND'
   }
   if (actor.environmentIds !== undefined) {
-    if (target.environmentId === undefined) return action === 'read' ? 'allow' : 'FORBIDDEN'
+    if (target.environmentId === undefined) return mayLookWider(action) ? 'allow' : 'FORBIDDEN'
     if (!actor.environmentIds.includes(target.environmentId)) return 'NOT_FOUND'
   }
   return 'allow'

@@ -190,3 +190,28 @@ describe.each(ENGINES)('releases on %s', (engine) => {
     expect(t.logs.join('\n')).not.toContain(canary)
   })
 })
+
+describe('a deploy-only token', () => {
+  it('reads the release environment it deploys, and nothing else', async () => {
+    const t = await startApp({ logLevel: 'silent' })
+    try {
+      await ok(t, 'POST', '/v1/projects', { body: { slug: 'ci' }, status: 201 })
+      const E = '/v1/projects/ci/environments/production'
+      await ok(t, 'PUT', `${E}/vars`, { body: { key: 'TOKEN_X', value: canary } })
+      const deployer = (
+        await ok<{ token: string }>(t, 'POST', '/v1/tokens', {
+          body: { name: 'ci', scopes: ['deploy'] },
+          status: 201,
+        })
+      ).token
+      await ok(t, 'POST', `${E}/releases`, { token: deployer, status: 201 })
+      const env = await ok<{ env: Record<string, string> }>(t, 'GET', `${E}/releases/latest/env`, {
+        token: deployer,
+      })
+      expect(env.env['TOKEN_X']).toBe(canary)
+      expect((await call(t, 'GET', `${E}/vars`, { token: deployer })).statusCode).toBe(403)
+    } finally {
+      await t.close()
+    }
+  })
+})

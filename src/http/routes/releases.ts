@@ -63,7 +63,7 @@ export function releaseRoutes(deps: RouteDeps & { releases: ReleaseService }) {
         },
         async (req, reply) => {
           const row = await deps.releases.create(
-            await target(req, 'read'),
+            await target(req, 'deploy'),
             ctxOf(req),
             req.body?.message,
           )
@@ -107,7 +107,7 @@ export function releaseRoutes(deps: RouteDeps & { releases: ReleaseService }) {
           },
         },
         async (req, reply) => {
-          const t = await target(req, 'read')
+          const t = await target(req, 'deploy')
           const { release, env } = await deps.releases.resolvedEnv(
             t,
             ctxOf(req),

@@ -47,7 +47,14 @@ export async function resolveEnvironment(
   envRef: string,
   action: Action,
 ): Promise<Target> {
-  const project = await resolveProject(reads, ctx, projectRef, 'read')
+  // A deploy-only token (a CI deployer) sees the project only to deploy it: `deploy` does not
+  // imply `read`, so the project is checked with the action itself.
+  const project = await resolveProject(
+    reads,
+    ctx,
+    projectRef,
+    action === 'deploy' ? 'deploy' : 'read',
+  )
   const ws = ctx.actor.workspaceId
   const env = envRef.includes('_')
     ? await reads.environments.get(ws, envRef)
