@@ -40,6 +40,7 @@ const VERBS = [
   'promote',
   'export',
   'kamal:init',
+  'scan',
   'tokens',
   'tokens:create',
   'tokens:revoke',

@@ -17,6 +17,8 @@ export const ALWAYS_SKIPPED = new Set(['.git', 'node_modules'])
 export interface IgnoreTree {
   /** True when a `.tresorignore` (or `.gitignore`) from `base` down says so. */
   isIgnored(absPath: string, isDir: boolean): boolean
+  /** True when the file or any directory above it (up to `base`) is ignored. */
+  isPathIgnored(absFile: string): boolean
 }
 
 /** The directory whose ignore files apply: the enclosing git work tree, else `from` itself. */
@@ -45,7 +47,13 @@ export function createIgnoreTree(base: string, useGitignore: boolean): IgnoreTre
     }
     return rules
   }
-  return {
+  const tree: IgnoreTree = {
+    isPathIgnored(absFile) {
+      const parts = relative(base, absFile).split(sep)
+      for (let i = 1; i < parts.length; i++)
+        if (tree.isIgnored(join(base, ...parts.slice(0, i)), true)) return true
+      return tree.isIgnored(absFile, false)
+    },
     isIgnored(absPath, isDir) {
       const rel = relative(base, absPath)
       if (rel === '' || rel.startsWith('..')) return false
@@ -60,6 +68,7 @@ export function createIgnoreTree(base: string, useGitignore: boolean): IgnoreTre
       return verdict
     },
   }
+  return tree
 }
 
 /** One file to scan: where it is and how findings name it (relative to the working directory). */

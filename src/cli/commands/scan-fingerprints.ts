@@ -1,4 +1,4 @@
-import { ScanFingerprintsSchema, type ScanFingerprints } from '../../api/scan.ts'
+import type { ScanFingerprints } from '../../api/scan.ts'
 import { createCaller, parseJson } from '../../client/request.ts'
 import { nodeTransport } from '../../client/node-transport.ts'
 import { AppError } from '../../core/errors.ts'
@@ -36,10 +36,31 @@ export async function fetchFingerprints(
     method: 'GET',
     path: `/v1/projects/${encodeURIComponent(project)}/scan-fingerprints`,
   })
-  const parsed = ScanFingerprintsSchema.safeParse(parseJson(res))
-  if (!parsed.success)
+  const body = parseJson(res)
+  if (!isFingerprints(body))
     throw new AppError('INTERNAL', 'the server answered scan-fingerprints with an unexpected shape')
-  return parsed.data
+  return body
+}
+
+// A structural check instead of the zod schema: client verbs must not load zod at start-up.
+function isFingerprints(v: unknown): v is ScanFingerprints {
+  const o = v as Partial<ScanFingerprints> | null
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    o.algorithm === 'hmac-sha256-128' &&
+    typeof o.scanKey === 'string' &&
+    typeof o.minLength === 'number' &&
+    Array.isArray(o.skipped) &&
+    Array.isArray(o.items) &&
+    o.items.every(
+      (i) =>
+        typeof i.key === 'string' &&
+        typeof i.length === 'number' &&
+        typeof i.hint === 'number' &&
+        typeof i.fingerprint === 'string',
+    )
+  )
 }
 
 /**

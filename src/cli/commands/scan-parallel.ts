@@ -61,17 +61,26 @@ export function shareOut(files: readonly ScanFile[], n: number): ScanFile[][] {
 const CAN_FORK = !import.meta.url.endsWith('.ts')
 
 /**
- * Scans files on up to one thread per core (at most 8) when there is enough text to gain from
- * it, else on this thread alone. The result is the same either way, up to order.
+ * Threads a scan uses by default: one per core (at most 8) from 4 cores up. On two cores a
+ * second thread's start-up and cold JIT cost about what it saves, and more under load
+ * (measured by bench/scan.bench.ts).
+ */
+export function defaultThreads(cores = availableParallelism()): number {
+  return cores >= 4 ? Math.min(8, cores) : 1
+}
+
+/**
+ * Scans files on several threads when there is enough text to gain from it, else on this
+ * thread alone. The result is the same either way, up to order.
  */
 export async function scanFilesInParallel(
   files: readonly ScanFile[],
   fingerprints: WireFingerprints | undefined,
-  threads = Math.min(8, availableParallelism()),
-): Promise<FilesScanned> {
+  threads = defaultThreads(),
+): Promise<FilesScanned & { threads: number }> {
   const bytes = files.reduce((n, f) => n + f.size, 0)
   if (!CAN_FORK || threads < 2 || bytes < PARALLEL_MIN_BYTES)
-    return scanShare([...files], fingerprints)
+    return { ...scanShare([...files], fingerprints), threads: 1 }
   const [mine = [], ...others] = shareOut(files, threads)
   const pending = others.map((share) => runWorker(share, fingerprints))
   const results = [scanShare(mine, fingerprints), ...(await Promise.all(pending))]
@@ -81,5 +90,6 @@ export async function scanFilesInParallel(
     bytes: results.reduce((n, r) => n + r.bytes, 0),
     binary: results.reduce((n, r) => n + r.binary, 0),
     unreadable: results.flatMap((r) => r.unreadable),
+    threads,
   }
 }

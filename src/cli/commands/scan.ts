@@ -86,7 +86,8 @@ async function scanPaths(
 ): Promise<Scanned> {
   const files = listFiles(paths, cwd, createIgnoreTree(findScanBase(cwd), gitignore))
   const wire = own.ok ? { scanKey: own.wire.scanKey, items: own.wire.items } : undefined
-  return { ...(await scanFilesInParallel(files, wire)), root: cwd }
+  const { threads: _threads, ...scanned } = await scanFilesInParallel(files, wire)
+  return { ...scanned, root: cwd }
 }
 
 function scanStaged(cwd: string, scanner: Scanner): Scanned {
@@ -95,7 +96,7 @@ function scanStaged(cwd: string, scanner: Scanner): Scanned {
   const out: Scanned = { findings: [], files: 0, bytes: 0, binary: 0, unreadable: [], root: cwd }
   for (const file of stagedFiles(cwd)) {
     const abs = resolve(root, file.path)
-    if (ignore.isIgnored(abs, false) || ancestorsIgnored(ignore, root, abs)) continue
+    if (ignore.isPathIgnored(abs)) continue
     const display = relative(cwd, abs).split(sep).join('/')
     out.files++
     out.bytes += Buffer.byteLength(file.text)
@@ -104,15 +105,6 @@ function scanStaged(cwd: string, scanner: Scanner): Scanned {
     }
   }
   return out
-}
-
-function ancestorsIgnored(
-  ignore: ReturnType<typeof createIgnoreTree>,
-  root: string,
-  abs: string,
-): boolean {
-  const parts = relative(root, abs).split(sep).slice(0, -1)
-  return parts.some((_, i) => ignore.isIgnored(resolve(root, ...parts.slice(0, i + 1)), true))
 }
 
 function output(format: Format, s: Scanned, own: OwnSecrets, version: string): Result {

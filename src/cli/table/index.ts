@@ -1,3 +1,4 @@
+import { SCAN_SPEC } from '../commands/scan-spec.ts'
 import type { VerbSpec } from '../spec.ts'
 import { ACCOUNT_VERBS } from './account.ts'
 import { ADMIN_VERBS } from './admin.ts'
@@ -11,5 +12,6 @@ export const VERBS: readonly VerbSpec[] = [
   ...VARIABLE_VERBS,
   ...RELEASE_VERBS,
   ...DEPLOY_INTEGRATION_VERBS,
+  SCAN_SPEC,
   ...ADMIN_VERBS,
 ]

@@ -16,19 +16,17 @@ function pathToUri(path: string): string {
     .join('/')
 }
 
-/**
- * The findings as a SARIF 2.1.0 log (one run, one rule per scanner rule), the format code
- * scanning services import. Messages describe findings without their values.
- */
-export function toSarif(findings: readonly Finding[], options: SarifOptions): object {
-  const rules = RULE_IDS.map((id) => ({
+function sarifRules() {
+  return RULE_IDS.map((id) => ({
     id,
     name: id,
     shortDescription: { text: RULE_DESCRIPTIONS[id] },
     defaultConfiguration: { level: 'error' },
   }))
-  const base = options.rootUri === undefined ? {} : { uriBaseId: '%SRCROOT%' }
-  const results = findings.map((f) => ({
+}
+
+function sarifResult(f: Finding, base: { uriBaseId?: string }) {
+  return {
     ruleId: f.rule,
     ruleIndex: RULE_IDS.indexOf(f.rule),
     level: 'error',
@@ -41,24 +39,22 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): ob
         },
       },
     ],
-  }))
+  }
+}
+
+/**
+ * The findings as a SARIF 2.1.0 log (one run, one rule per scanner rule), the format code
+ * scanning services import. Messages describe findings without their values.
+ */
+export function toSarif(findings: readonly Finding[], options: SarifOptions): object {
+  const base = options.rootUri === undefined ? {} : { uriBaseId: '%SRCROOT%' }
   const run: Record<string, unknown> = {
-    tool: {
-      driver: {
-        name: 'tresor',
-        version: options.toolVersion,
-        rules,
-      },
-    },
-    results,
+    tool: { driver: { name: 'tresor', version: options.toolVersion, rules: sarifRules() } },
+    results: findings.map((f) => sarifResult(f, base)),
   }
   if (options.rootUri !== undefined) {
     const uri = options.rootUri.endsWith('/') ? options.rootUri : `${options.rootUri}/`
     run.originalUriBaseIds = { '%SRCROOT%': { uri } }
   }
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [run],
-  }
+  return { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] }
 }

@@ -38,6 +38,14 @@ function mayFingerprint(actor: Actor, target: AccessTarget): boolean {
 export function createScanService(deps: ScanDeps) {
   const { store, documents, clock } = deps
   let secret: Promise<Buffer> | undefined
+  // Loaded once; a failure (database down) is not remembered, so the next request retries.
+  const scanSecret = () => {
+    secret ??= loadOrCreateScanSecret(store, deps.provider, clock).catch((err: unknown) => {
+      secret = undefined
+      throw err
+    })
+    return secret
+  }
 
   async function secretsOf(scope: DocumentScope, env: string | null, key: Buffer) {
     const state = await documents.read(scope)
@@ -53,8 +61,7 @@ export function createScanService(deps: ScanDeps) {
   async function fingerprints(ctx: RequestContext, projectRef: string): Promise<Fingerprints> {
     const project = await resolveProject(store, ctx, projectRef, 'read')
     const ws = project.workspaceId
-    secret ??= loadOrCreateScanSecret(store, deps.provider, clock)
-    const scanKey = deriveScanKey(await secret, project.id)
+    const scanKey = deriveScanKey(await scanSecret(), project.id)
     const out: Fingerprints = { scanKey, items: [], skipped: [] }
     const envs = await store.environments.list(ws, project.id)
     const shared = { workspaceId: ws, projectId: project.id }

@@ -3,6 +3,7 @@ import { isAppError } from '../../core/errors.ts'
 import { dataKeyFromBytes, type KeyProvider, type UnwrapContext } from '../../crypto/index.ts'
 import type { Store } from '../../storage/store.ts'
 import type { Clock } from '../context.ts'
+import { SCAN_SECRET_CONTEXT, SCAN_SECRET_NAME } from '../scan/scan-secret.ts'
 
 const PEPPER = 'token-pepper'
 // The pepper is wrapped like a data key, bound to this pseudo-workspace id so it can never be
@@ -13,6 +14,7 @@ const KEY_ID = 'dk_0000000000pepper:v1'
 /** How each server secret was bound when wrapped, by name: what root-key rotation re-wraps. */
 export const SERVER_SECRET_CONTEXTS: Readonly<Record<string, UnwrapContext>> = Object.freeze({
   [PEPPER]: { ...CONTEXT, keyId: KEY_ID },
+  [SCAN_SECRET_NAME]: SCAN_SECRET_CONTEXT,
 })
 
 /**
