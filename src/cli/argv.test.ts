@@ -75,7 +75,8 @@ describe('suggestion', () => {
     ['secrets:gte', '(Did you mean secrets:get?)'],
     ['tokns', '(Did you mean tokens?)'],
     ['x', undefined],
-    ['deploy', undefined],
+    ['dashboard', undefined],
+    ['deplyo', '(Did you mean deploy?)'],
   ])('%s → %s', (word, expected) => {
     expect(suggestion(word, names)).toBe(expected)
   })

@@ -29,87 +29,101 @@ export interface EventSubscription {
 
 const FATAL = new Set([400, 401, 403, 404])
 
-/**
- * Follows `GET /v1/events` over node:http and reconnects after any break with a growing,
- * jittered delay, so that a restarted or unreachable server is picked up again on its own.
- */
-export function subscribeEvents(opts: EventStreamOptions): EventSubscription {
-  const base = normalizeBaseUrl(opts.baseUrl)
-  const [firstMs, maxMs] = opts.backoffMs ?? [250, 10_000]
-  let delay = firstMs
-  let closed = false
-  let request: http.ClientRequest | undefined
-  let timer: NodeJS.Timeout | undefined
+// One subscription: at most one request at a time; `request` is the live one, so that events of
+// an abandoned request (after close or a retry) are ignored.
+class EventStream implements EventSubscription {
+  private readonly base: string
+  private delay: number
+  private closed = false
+  private request: http.ClientRequest | undefined
+  private timer: NodeJS.Timeout | undefined
 
-  const retry = (reason: string) => {
-    request = undefined
-    if (closed) return
-    const wait = Math.round(delay * (0.8 + Math.random() * 0.4))
-    delay = Math.min(delay * 2, maxMs)
-    opts.onRetry?.(wait, reason)
-    timer = setTimeout(connect, wait)
+  constructor(private readonly opts: EventStreamOptions) {
+    this.base = normalizeBaseUrl(opts.baseUrl)
+    this.delay = this.backoff[0]
   }
 
-  function connect(): void {
-    const url = new URL(`${base}/v1/events`)
-    for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v)
+  private get backoff(): [number, number] {
+    return this.opts.backoffMs ?? [250, 10_000]
+  }
+
+  close(): void {
+    this.closed = true
+    clearTimeout(this.timer)
+    this.request?.destroy()
+    this.request = undefined
+  }
+
+  private retry(reason: string): void {
+    this.request = undefined
+    if (this.closed) return
+    const wait = Math.round(this.delay * (0.8 + Math.random() * 0.4))
+    this.delay = Math.min(this.delay * 2, this.backoff[1])
+    this.opts.onRetry?.(wait, reason)
+    this.timer = setTimeout(() => this.connect(), wait)
+  }
+
+  connect(): void {
+    const url = new URL(`${this.base}/v1/events`)
+    for (const [k, v] of Object.entries(this.opts.query ?? {})) url.searchParams.set(k, v)
     const headers: Record<string, string> = {
       accept: 'text/event-stream',
-      authorization: `Bearer ${opts.token}`,
+      authorization: `Bearer ${this.opts.token}`,
     }
-    if (opts.userAgent !== undefined) headers['user-agent'] = opts.userAgent
-    void (url.protocol === 'https:' ? import('node:https') : Promise.resolve(http)).then((lib) => {
-      if (closed) return
-      const req = lib.request(url, { method: 'GET', headers, agent: false }, (res) =>
-        onResponse(res),
+    if (this.opts.userAgent !== undefined) headers['user-agent'] = this.opts.userAgent
+    const lib = url.protocol === 'https:' ? import('node:https') : Promise.resolve(http)
+    void lib.then((l) => {
+      if (this.closed) return
+      const req = l.request(url, { method: 'GET', headers, agent: false }, (res) =>
+        res.statusCode === 200 ? this.onStream(req, res) : this.onRefusal(req, res),
       )
-      request = req
-      req.setTimeout(opts.idleTimeoutMs ?? 45_000, () => req.destroy(new Error('idle')))
+      this.request = req
+      req.setTimeout(this.opts.idleTimeoutMs ?? 45_000, () => req.destroy(new Error('idle')))
       req.on('error', (err: NodeJS.ErrnoException) => {
-        if (request === req) retry(err.code ?? err.message)
+        if (this.request === req) this.retry(err.code ?? err.message)
       })
       req.end()
     })
   }
 
-  function onResponse(res: http.IncomingMessage): void {
-    const req = request
-    if (res.statusCode !== 200) {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (d: string) => (body += d))
-      res.on('error', () => {
-        if (request === req) retry(`HTTP ${res.statusCode ?? 0}`)
-      })
-      res.on('end', () => {
-        const status = res.statusCode ?? 0
-        const rid = res.headers['x-request-id']
-        const err = problemToError(status, body, typeof rid === 'string' ? rid : undefined)
-        if (!FATAL.has(status)) return retry(`HTTP ${status}`)
-        closed = true
-        opts.onFatal?.(err)
-      })
-      return
-    }
-    delay = firstMs
+  private onStream(req: http.ClientRequest, res: http.IncomingMessage): void {
+    this.delay = this.backoff[0]
     const decoder = new StringDecoder('utf8')
-    const parser = createSseParser(opts.onEvent)
+    const parser = createSseParser(this.opts.onEvent)
     res.on('data', (chunk: Buffer) => parser.push(decoder.write(chunk)))
     // 'close' follows both a clean end and a broken connection ('error' alone would crash).
     res.on('error', () => undefined)
     res.on('close', () => {
-      if (request === req) retry('the stream was closed')
+      if (this.request === req) this.retry('the stream was closed')
     })
-    opts.onOpen?.()
+    this.opts.onOpen?.()
   }
 
-  connect()
-  return {
-    close() {
-      closed = true
-      clearTimeout(timer)
-      request?.destroy()
-      request = undefined
-    },
+  // A refusal: retried when it may pass later (5xx, 429), final when it cannot (401, 403, 404).
+  private onRefusal(req: http.ClientRequest, res: http.IncomingMessage): void {
+    const status = res.statusCode ?? 0
+    let body = ''
+    res.setEncoding('utf8')
+    res.on('data', (d: string) => (body += d))
+    res.on('error', () => {
+      if (this.request === req) this.retry(`HTTP ${status}`)
+    })
+    res.on('end', () => {
+      if (this.request !== req) return
+      if (!FATAL.has(status)) return this.retry(`HTTP ${status}`)
+      const rid = res.headers['x-request-id']
+      this.closed = true
+      this.opts.onFatal?.(problemToError(status, body, typeof rid === 'string' ? rid : undefined))
+    })
   }
+}
+
+/**
+ * Follows `GET /v1/events` over node:http and reconnects after any break with a growing,
+ * jittered delay, so that a restarted or unreachable server is picked up again on its own.
+ */
+export function subscribeEvents(opts: EventStreamOptions): EventSubscription {
+  const stream = new EventStream(opts)
+  stream.connect()
+  return stream
 }

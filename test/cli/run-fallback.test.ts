@@ -76,6 +76,14 @@ describe('tresor run --fallback', () => {
     )
   })
 
+  it('masks every value under --mask when the cache was written without it', async () => {
+    const out = await run(['--mask'])
+    expect([out.code, out.stdout]).toEqual([0, 'live ***'])
+    expect(out.stderr.split('\n')[1]).toBe(
+      'warning: --mask hides every value of 6+ characters: the fallback cache was written without --mask, so it does not say which are secret',
+    )
+  })
+
   it('refuses a cache for another environment, with another key, or readable by others', async () => {
     const other = await cli.tresor(
       ['run', '-p', 'app', '-e', 'staging', '--fallback', cache, '--', 'true'],

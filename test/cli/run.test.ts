@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -88,7 +88,8 @@ describe('tresor run', () => {
   it('with --no-inherit gives only PATH and the release', async () => {
     const run = await cli.tresor(['run', ...target, '--no-inherit', '--', 'env', '-0'])
     expect(run.code).toBe(0)
-    expect(parseEnv0(run.stdout)).toEqual({ PATH: cli.env().PATH, ...(await releasedEnv()) })
+    const path = (cli.env() as Record<string, string>)['PATH']
+    expect(parseEnv0(run.stdout)).toEqual({ PATH: path, ...(await releasedEnv()) })
   })
 
   it('runs an older release with --release N', async () => {
@@ -122,15 +123,29 @@ describe('tresor run', () => {
     expect(readdirSync(home)).toEqual([])
   })
 
-  it('names the deploy scope when the token may not read the release', async () => {
-    const { token } = await api<{ token: string }>(server.url, 'POST', '/v1/tokens', {
-      name: 'reader',
-      scopes: ['read'],
+  it('works with a deploy-only token, and names the scope a token lacks', async () => {
+    const mint = async (scopes: string[]) =>
+      (
+        await api<{ token: string }>(server.url, 'POST', '/v1/tokens', {
+          name: scopes.join('+'),
+          scopes,
+        })
+      ).token
+    const [deployer, reader] = await Promise.all([mint(['deploy']), mint(['read'])])
+    const print = ['--', 'sh', '-c', 'printf %s "$DB_PASSWORD"']
+    const ok = await cli.tresor(['run', ...target, ...print], { env: { TRESOR_TOKEN: deployer } })
+    expect([ok.code, ok.stdout]).toEqual([0, CANARY])
+    const masked = await cli.tresor(['run', ...target, '--mask', ...print], {
+      env: { TRESOR_TOKEN: deployer },
     })
-    const run = await cli.tresor(['run', ...target, '--', 'true'], { env: { TRESOR_TOKEN: token } })
-    expect(run.code).toBe(1)
+    expect(masked.code).toBe(1)
+    expect(masked.stderr).toMatch(
+      /^FORBIDDEN: .*\(--mask and --fallback read which variables are secret: the token needs the read scope too\) \(request req_\w+\)\n$/,
+    )
+    const run = await cli.tresor(['run', ...target, ...print], { env: { TRESOR_TOKEN: reader } })
+    expect([run.code, run.stdout]).toEqual([1, ''])
     expect(run.stderr).toMatch(
-      /^FORBIDDEN: .*\(tresor run reads a release's environment: the token needs the read and deploy scopes\) \(request req_\w+\)\n$/,
+      /^FORBIDDEN: .*\(tresor run reads a release's environment: the token needs the deploy scope\) \(request req_\w+\)\n$/,
     )
   })
 })
@@ -151,6 +166,14 @@ fs.writeFileSync(f, 'ready'); setInterval(() => {}, 1000)`
       expect([out.code, readFileSync(file, 'utf8')]).toEqual([40, signal])
     },
   )
+
+  it('Ctrl-C at a terminal reaches the child once, not a second time through tresor', () => {
+    const script = `process.on('SIGINT', () => { console.log('INT'); setTimeout(() => process.exit(40), 300) })
+console.log('ready'); setInterval(() => {}, 1000)`
+    const out = cli.inPty(['run', ...target, '--', 'node', '-e', script], [['ready', '\x03']])
+    expect(out.code).toBe(40)
+    expect(out.output.match(/INT/g)).toEqual(['INT'])
+  })
 
   it('exits 128 + the signal when the child dies of it', async () => {
     const p = spawnTresor(
@@ -180,6 +203,21 @@ setTimeout(() => {
     expect(run.stderr).toBe(
       'warning: --mask does not hide SHORT (shorter than 6 characters)\nerr:***:end\n',
     )
+  })
+})
+
+describe('tresor run --resolve-local', () => {
+  it('adds the variables of a local file, masked like secrets under --mask', async () => {
+    const file = join(tempDir(), 'local.env')
+    writeFileSync(file, 'LOCAL_TOKEN=$(printf local-token-value)\n')
+    const print = ['sh', '-c', 'echo "$LOCAL_TOKEN $HOST"']
+    const plain = await cli.tresor(['run', ...target, '--resolve-local', file, '--', ...print])
+    expect(plain.stdout).toBe('local-token-value two.example.com\n')
+    const masked = await cli.tresor([
+      ...['run', ...target, '--resolve-local', file, '--mask', '--'],
+      ...print,
+    ])
+    expect(masked.stdout).toBe('*** two.example.com\n')
   })
 })
 

@@ -15,9 +15,9 @@ afterAll(async () => {
 })
 
 describe('docs/deploy/kamal.md', () => {
-  it('runs as written: kamal:init output, .kamal/secrets and deploy.yml match, deploy gets the release', () => {
+  it('runs as written: kamal:init output, .kamal/secrets and deploy.yml match, deploy gets the release', async () => {
     const cwd = join(sb.dir, 'kamal')
-    const runs = runPage(sb, 'kamal.md', cwd)
+    const runs = await runPage(sb, 'kamal.md', cwd)
     expect(runs.map((r) => r.command.trim())).toEqual([
       'tresor kamal:init -p myapp -e production',
       'kamal deploy',
@@ -35,9 +35,9 @@ describe('docs/deploy/kamal.md', () => {
     expect(opLog).toBe('read --no-newline op://Deploy/registry/password\n')
   })
 
-  it('keeps every secret out of the files it writes and out of what it prints', () => {
+  it('keeps every secret out of the files it writes and out of what it prints', async () => {
     const cwd = join(sb.dir, 'kamal-2')
-    const runs = runPage(sb, 'kamal.md', cwd)
+    const runs = await runPage(sb, 'kamal.md', cwd)
     const written = ['.kamal/secrets', 'config/deploy.yml', '.kamal/local.env'].map((f) =>
       readFileSync(join(cwd, f), 'utf8'),
     )
@@ -56,9 +56,9 @@ describe('docs/deploy/kamal.md', () => {
         for (const text of [...written, ...printed]) expect(text, key).not.toContain(value)
   })
 
-  it('gives every secret and system value through .kamal/secrets, read in-process with the real shell', () => {
+  it('gives every secret and system value through .kamal/secrets, read in-process with the real shell', async () => {
     const cwd = join(sb.dir, 'kamal-3')
-    runPage(sb, 'kamal.md', cwd)
+    await runPage(sb, 'kamal.md', cwd)
     const read = parseKamalSecrets(readFileSync(join(cwd, '.kamal/secrets'), 'utf8'), {
       env: sb.env,
       cwd,

@@ -2,6 +2,7 @@
 // (its signals and output streams): it stands in for the app it starts.
 import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
+import { isatty } from 'node:tty'
 import type { Readable, Writable } from 'node:stream'
 
 /** How a child ended: an exit code, or the signal that killed it. */
@@ -90,10 +91,21 @@ export function exitCodeOf(exit: ChildExit): number {
 
 /**
  * Calls `onSignal` for SIGINT, SIGTERM and SIGHUP instead of letting them end this process;
- * returns the function that restores the default behaviour.
+ * returns the function that restores the default behaviour. A SIGINT while stdin is a terminal
+ * is not passed on: Ctrl-C already reached the child, which is in the same foreground process
+ * group, and a second one makes many programs skip their graceful shutdown.
  */
 export function trapSignals(onSignal: (signal: NodeJS.Signals) => void): () => void {
-  const handlers = FORWARDED.map((s) => [s, () => onSignal(s)] as const)
+  const terminal = isatty(0)
+  const handlers = FORWARDED.map(
+    (s) =>
+      [
+        s,
+        () => {
+          if (!(s === 'SIGINT' && terminal)) onSignal(s)
+        },
+      ] as const,
+  )
   for (const [s, h] of handlers) process.on(s, h)
   return () => {
     for (const [s, h] of handlers) process.off(s, h)

@@ -1,8 +1,6 @@
 import { ApiError, isApiError, type Release, type TresorClient } from '../../client/index.ts'
 import { AppError } from '../../core/errors.ts'
-import { findReferences } from '../../core/references/scan.ts'
 import type { EnvTarget } from '../spec.ts'
-import { where } from './shared.ts'
 
 /** A release's resolved environment as `tresor run` uses it. */
 export interface LoadedRelease {
@@ -39,10 +37,12 @@ export function childEnv(
 async function secretKeysOf(client: TresorClient, t: EnvTarget): Promise<string[]> {
   const list = await client.vars.list(t)
   const keys = list.vars.filter((v) => v.kind === 'secret').map((v) => v.key)
-  const fromProject = list.vars
-    .filter((v) => v.kind === 'config' && v.value?.includes('${{project.') === true)
-    .map((v) => ({ key: v.key, refs: findReferences(v.value ?? '') }))
-  if (fromProject.length === 0) return keys
+  const candidates = list.vars.filter(
+    (v) => v.kind === 'config' && v.value?.includes('${{project.') === true,
+  )
+  if (candidates.length === 0) return keys
+  const { findReferences } = await import('../../core/references/scan.ts')
+  const fromProject = candidates.map((v) => ({ key: v.key, refs: findReferences(v.value ?? '') }))
   const shared = await client.vars.list({ project: t.project })
   const sharedSecrets = new Set(shared.vars.filter((v) => v.kind === 'secret').map((v) => v.key))
   for (const { key, refs } of fromProject)
@@ -63,16 +63,26 @@ async function explain(
     if (env !== undefined && env.currentRelease === null)
       throw new AppError(
         'NOT_FOUND',
-        `${where(t)} has no release yet: run \`tresor deploy -p ${t.project} -e ${t.env}\` first`,
+        `${t.project}/${t.env} has no release yet: run \`tresor deploy -p ${t.project} -e ${t.env}\` first`,
       )
   }
   if (isApiError(err, 'FORBIDDEN'))
     throw new ApiError(
       'FORBIDDEN',
-      `${err.message} (tresor run reads a release's environment: the token needs the read and deploy scopes)`,
+      `${err.message} (tresor run reads a release's environment: the token needs the deploy scope)`,
       { httpStatus: err.httpStatus, requestId: err.requestId },
     )
   throw err
+}
+
+// Which keys are secret comes from the variable listing, which a deploy-only token may not read.
+function needsRead(err: unknown): never {
+  if (!isApiError(err, 'FORBIDDEN')) throw err
+  throw new ApiError(
+    'FORBIDDEN',
+    `${err.message} (--mask and --fallback read which variables are secret: the token needs the read scope too)`,
+    { httpStatus: err.httpStatus, requestId: err.requestId },
+  )
 }
 
 /** Fetches release `ref` (`latest`, a number or an id) of `t`, and its secret keys if asked. */
@@ -84,7 +94,7 @@ export async function fetchRelease(
 ): Promise<LoadedRelease> {
   const [out, secretKeys] = await Promise.all([
     client.releases.env(t, ref).catch((err: unknown) => explain(client, t, ref, err)),
-    withSecretKeys ? secretKeysOf(client, t) : undefined,
+    withSecretKeys ? secretKeysOf(client, t).catch(needsRead) : undefined,
   ])
   return { release: out.release, env: out.env, secretKeys }
 }

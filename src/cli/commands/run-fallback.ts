@@ -9,7 +9,8 @@ import { writePrivateFile } from '../private-file.ts'
 export interface CachedRelease {
   release: Release
   env: Record<string, string>
-  secretKeys: string[]
+  /** Null when the cache was written without --mask, which is when they are looked up. */
+  secretKeys: string[] | null
   savedAt: string
 }
 

@@ -3,7 +3,6 @@ import { AppError, isAppError } from '../../core/errors.ts'
 import type { EnvTarget, VerbContext } from '../spec.ts'
 import type { ChildSpec } from './run-child.ts'
 import { childEnv, fetchRelease, type LoadedRelease } from './run-env.ts'
-import { where } from './shared.ts'
 
 /** `tresor run`'s settings, checked before anything is fetched. */
 export interface RunOptions {
@@ -27,19 +26,19 @@ export async function loadRelease(
   opts: RunOptions,
   ref = opts.ref,
 ): Promise<LoadedRelease> {
-  const withKeys = opts.mask || opts.fallback !== undefined
+  const withKeys = opts.mask
   if (opts.fallback === undefined) return fetchRelease(ctx.client(), t, ref, withKeys)
   const { file, key } = opts.fallback
-  const cache = await import('./run-fallback.ts')
+  const { writeFallback } = await import('./run-fallback.ts')
   try {
     const loaded = await fetchRelease(ctx.client(), t, ref, withKeys)
     const saved = {
       ...loaded,
-      secretKeys: loaded.secretKeys ?? [],
+      secretKeys: loaded.secretKeys ?? null,
       savedAt: new Date().toISOString(),
     }
     try {
-      cache.writeFallback(file, key, t, saved)
+      writeFallback(file, key, t, saved)
     } catch (err) {
       const why = isAppError(err) ? err.message : 'it could not be written'
       ctx.io.stderr(`warning: the fallback cache was not saved: ${why}\n`)
@@ -48,23 +47,36 @@ export async function loadRelease(
   } catch (err) {
     // Only an unreachable server: a refusal (revoked token, no access) must stay a refusal.
     if (!isApiError(err, 'UNAVAILABLE')) throw err
-    let cached
-    try {
-      cached = cache.readFallback(file, key, t)
-      if (ref !== 'latest' && ref !== String(cached.release.number) && ref !== cached.release.id)
-        throw new AppError(
-          'UNAVAILABLE',
-          `the fallback cache ${file} holds release ${cached.release.number}, not ${ref}`,
-        )
-    } catch (cacheErr) {
-      const why = isAppError(cacheErr) ? cacheErr.message : 'it cannot be read'
-      throw new AppError('UNAVAILABLE', `${err.message}, and ${why}`)
-    }
-    ctx.io.stderr(
-      `warning: ${err.message}; running release ${cached.release.number} of ${where(t)} from the fallback cache ${file} (saved ${cached.savedAt})\n`,
-    )
-    return cached
+    return fromCache(ctx, t, opts.fallback, ref, err)
   }
+}
+
+// The cached release, when it is the one asked for; else the unreachable server's error, with
+// why the cache did not help.
+async function fromCache(
+  ctx: VerbContext,
+  t: EnvTarget,
+  { file, key }: { file: string; key: Buffer },
+  ref: string,
+  err: AppError,
+): Promise<LoadedRelease> {
+  const { readFallback } = await import('./run-fallback.ts')
+  let cached
+  try {
+    cached = readFallback(file, key, t)
+    if (ref !== 'latest' && ref !== String(cached.release.number) && ref !== cached.release.id)
+      throw new AppError(
+        'UNAVAILABLE',
+        `the fallback cache ${file} holds release ${cached.release.number}, not ${ref}`,
+      )
+  } catch (cacheErr) {
+    const why = isAppError(cacheErr) ? cacheErr.message : 'it cannot be read'
+    throw new AppError('UNAVAILABLE', `${err.message}, and ${why}`)
+  }
+  ctx.io.stderr(
+    `warning: ${err.message}; running release ${cached.release.number} of ${t.project}/${t.env} from the fallback cache ${file} (saved ${cached.savedAt})\n`,
+  )
+  return { ...cached, secretKeys: cached.secretKeys ?? undefined }
 }
 
 // `--resolve-local FILE`: variables of a local file resolved on this machine (loaded only when
@@ -94,10 +106,16 @@ export async function childSpec(
   }
   if (!opts.mask) return spec
   const { maskStream, MIN_MASKED_LENGTH } = await import('./run-mask.ts')
-  // Values resolved from local sources (op://, $(command)) are treated as secrets too.
-  const keys = [...(loaded.secretKeys ?? []), ...Object.keys(local)]
+  // Values resolved from local sources (op://, $(command)) are treated as secrets too. A cache
+  // written without --mask does not say which keys are secret: then every value is masked.
+  const unknown = loaded.secretKeys === undefined
+  const keys = [...(loaded.secretKeys ?? Object.keys(loaded.env)), ...Object.keys(local)]
   const short = keys.filter((k) => (env[k] ?? '').length < MIN_MASKED_LENGTH)
-  if (short.length > 0)
+  if (unknown)
+    ctx.io.stderr(
+      `warning: --mask hides every value of ${MIN_MASKED_LENGTH}+ characters: the fallback cache was written without --mask, so it does not say which are secret\n`,
+    )
+  else if (short.length > 0)
     ctx.io.stderr(
       `warning: --mask does not hide ${short.join(', ')} (shorter than ${MIN_MASKED_LENGTH} characters)\n`,
     )

@@ -34,8 +34,8 @@ export const DEPLOY_INTEGRATION_VERBS: VerbSpec[] = [
       { flags: '--namespace <namespace>', description: 'k8s: the Secret namespace' },
     ],
     examples: [
-      'docker run --env-file <(tresor export --format docker -e production) myapp',
       'tresor export --format systemd -e production --output /etc/myapp/myapp.env',
+      'docker run --env-file <(tresor export --format docker -e production) myapp',
       'tresor export --format github -e production   # in a GitHub Actions step',
     ],
     load: async () => (await import('../commands/export.ts')).exportRelease,

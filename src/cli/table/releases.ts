@@ -62,7 +62,7 @@ export const RELEASE_VERBS: VerbSpec[] = [
   {
     ...project,
     name: 'status',
-    summary: 'which environments run their latest revision, and which required keys are missing',
+    summary: 'which environments are in sync or drifted, and which required keys are missing',
     examples: ['tresor status -p myapp', 'tresor status --json'],
     load: async () => (await import('../commands/status.ts')).status,
   },

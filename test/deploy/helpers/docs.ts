@@ -22,9 +22,8 @@ export function docBlocks(page: string): Block[] {
     const body: string[] = []
     const start = i + 1
     for (i++; i < lines.length && lines[i] !== '```'; i++) body.push(lines[i] ?? '')
-    const attrs = Object.fromEntries(
-      [...(open[2] ?? '').matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]),
-    )
+    const attrs: Record<string, string> = {}
+    for (const m of (open[2] ?? '').matchAll(/(\w+)=(\S+)/g)) attrs[m[1] ?? ''] = m[2] ?? ''
     blocks.push({
       lang: open[1] ?? '',
       text: body.join('\n') + '\n',

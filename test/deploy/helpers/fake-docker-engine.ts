@@ -143,11 +143,16 @@ export async function startFakeEngine(opts: EngineOptions) {
     for (const w of c.waiters.splice(0)) w(code)
   }
 
+  // Like dockerd: the headers go out at once (the CLI starts the container only after that),
+  // the status when the process exits.
   function wait(id: string, res: ServerResponse): void {
     const c = byId(id)
     if (c === undefined) return json(res, 404, { message: 'no such container' })
-    if (c.exitCode !== undefined) return json(res, 200, { StatusCode: c.exitCode })
-    c.waiters.push((code) => json(res, 200, { StatusCode: code }))
+    res.writeHead(200, { 'Content-Type': 'application/json' })
+    res.flushHeaders()
+    const reply = (code: number) => res.end(JSON.stringify({ StatusCode: code }))
+    if (c.exitCode !== undefined) reply(c.exitCode)
+    else c.waiters.push(reply)
   }
 
   await new Promise<void>((resolve) => server.listen(socket, resolve))

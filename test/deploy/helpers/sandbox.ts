@@ -1,6 +1,6 @@
 // One real Tresor server with project `myapp`, a release of `production`, a read+deploy token,
 // and a PATH of fakes for what cannot run here; `runPage` runs a docs/deploy page in it.
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { expect } from 'vitest'
@@ -25,9 +25,10 @@ export const CONFIG: [string, string][] = [
 /** Values that break naive quoting in every target these pages cover (all single-line). */
 export const SECRETS: [string, string][] = [
   ['RAILS_MASTER_KEY', '9f2c4e1d0b8a7c6e5f4d3c2b1a0f9e8d'],
-  // Tresor's document format cannot hold all three of ' " and ` in one value: no backtick here.
-  ['DATABASE_PASSWORD', `p@ss $HOME $(id) "q" 'r' \\ # %0A =é ${'$'}{X}`],
-  ['STRIPE_SECRET_KEY', 'sk_live_canary_0123456789abcdef'],
+  // Tresor's documents cannot hold all of ' " and ` in one value, and Kamal's dotenv cannot
+  // hold both ' and $(: the hazards are spread over two values.
+  ['DATABASE_PASSWORD', `p@ss $HOME "q" 'r' \\ # %0A =é ${'$'}{X}`],
+  ['STRIPE_SECRET_KEY', 'sk_live_canary_0123456789abcdef$(id)`id`'],
 ]
 /** What the fake `op read` answers. */
 export const OP_VALUES: Record<string, string> = {
@@ -47,7 +48,7 @@ function writeFakes(bin: string): void {
   for (const [name, file] of [
     ['kamal', 'fake-kamal.ts'],
     ['systemctl', 'fake-systemctl.ts'],
-  ])
+  ] as const)
     script(join(bin, name), `#!/bin/sh\nexec node --import ${TSX} ${join(HELPERS, file)} "$@"\n`)
   // sudo: drop its own options, run the command as this user.
   script(
@@ -175,16 +176,29 @@ export interface ShellRun {
 export const underRoot = (sb: Sandbox, text: string) =>
   text.replaceAll('/etc/', `${sb.fakeRoot}/etc/`)
 
+/** Runs `command` with bash, asynchronously: the fake engine answers in this same process. */
+export function bash(command: string, cwd: string, env: Record<string, string>): Promise<ShellRun> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', command], { cwd, env })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()))
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
+    child.stdin.end()
+    child.on('close', (code) => resolve({ command, code, stdout, stderr }))
+  })
+}
+
 /**
  * Runs a docs/deploy page in `cwd`: writes its `file=` blocks, runs its `sh` blocks with bash
  * (`set -euo pipefail`), and checks each `output=` block against what the commands produced.
  */
-export function runPage(
+export async function runPage(
   sb: Sandbox,
   page: string,
   cwd: string,
   extraEnv: Record<string, string> = {},
-): ShellRun[] {
+): Promise<ShellRun[]> {
   const runs: ShellRun[] = []
   mkdirSync(cwd, { recursive: true })
   for (const block of docBlocks(page)) {
@@ -194,14 +208,9 @@ export function runPage(
       mkdirSync(dirname(target), { recursive: true })
       writeFileSync(target, block.text)
     } else if (block.lang === 'sh') {
-      const command = underRoot(sb, block.text)
-      const r = spawnSync('bash', ['-euo', 'pipefail', '-c', command], {
-        cwd,
-        env: { ...sb.env, ...extraEnv },
-        encoding: 'utf8',
-      })
-      runs.push({ command: block.text, code: r.status, stdout: r.stdout, stderr: r.stderr })
-      expect(r.status, `${where} failed:\n${block.text}\n${r.stderr}`).toBe(0)
+      const r = await bash(underRoot(sb, block.text), cwd, { ...sb.env, ...extraEnv })
+      runs.push({ ...r, command: block.text })
+      expect(r.code, `${where} failed:\n${block.text}\n${r.stderr}`).toBe(0)
     } else if (block.output === 'stdout') {
       expect(runs.at(-1)?.stdout, `${where}: stdout of the block before`).toBe(block.text)
     } else if (block.output !== undefined) {

@@ -23,7 +23,9 @@ export function rubyShellSplit(line: string): string[] {
     field +=
       word ??
       sq ??
-      (dq !== undefined ? dq.replace(/\\([$`"\\\n])/g, '$1') : (esc ?? '').replace(/\\([^\n])/g, '$1'))
+      (dq !== undefined
+        ? dq.replace(/\\([$`"\\\n])/g, '$1')
+        : (esc ?? '').replace(/\\([^\n])/g, '$1'))
     // Ruby's `(\s|\z)?`: a word ends at one whitespace character or at the end.
     const next = line[SPLIT.lastIndex]
     if (next === undefined || SPACE.test(next)) {
@@ -42,7 +44,7 @@ export function kamalExtract(name: string, json: string): string {
     ? parsed[name]
     : Object.entries(parsed).find(([k]) => k.endsWith(`/${name}`))?.[1]
   if (found === undefined || found === null) throw new Error(`Could not find secret ${name}`)
-  return String(found)
+  return typeof found === 'string' ? found : JSON.stringify(found)
 }
 
 export interface KamalSecretsOptions {
