@@ -88,6 +88,7 @@ forEachStore('releases and tokens', (db) => {
       ...t,
       revokedAt: null,
       lastUsedAt: null,
+      agent: false,
     })
     const found = await store.tokens.getByHash(Buffer.from(hash))
     expect(found?.id).toBe(t.id)
@@ -155,6 +156,7 @@ forEachStore('releases and tokens', (db) => {
       ...t,
       revokedAt: null,
       lastUsedAt: null,
+      agent: false,
     })
     expect((await store.tokens.list(s.workspace.id, { memberId })).map((x) => x.id)).toEqual([t.id])
   })
