@@ -215,3 +215,27 @@ describe('a deploy-only token', () => {
     }
   })
 })
+
+describe('a rollback that cannot be released', () => {
+  it('changes nothing and names the problem', async () => {
+    const t = await startApp({ logLevel: 'silent' })
+    try {
+      await ok(t, 'POST', '/v1/projects', { body: { slug: 'rb' }, status: 201 })
+      const E = '/v1/projects/rb/environments/staging'
+      await ok(t, 'PUT', `${E}/vars`, { body: { key: 'A', value: '1', kind: 'config' } })
+      await ok(t, 'POST', `${E}/releases`, { status: 201 })
+      await ok(t, 'PUT', `${E}/vars`, { body: { key: 'B', value: '2', kind: 'config' } })
+      await ok(t, 'POST', `${E}/releases`, { status: 201 })
+      await ok(t, 'PATCH', '/v1/projects/rb', { body: { requiredKeys: ['B'] } })
+      const res = await call(t, 'POST', `${E}/rollback`, { body: { release: 1 } })
+      expect(res.statusCode).toBe(422)
+      expect(res.json<{ errors: Array<{ key: string }> }>().errors).toEqual([
+        { key: 'B', message: 'B is required but not set in staging' },
+      ])
+      const env = await ok<{ revision: number; currentRelease: number }>(t, 'GET', E)
+      expect(env).toMatchObject({ revision: 2, currentRelease: 2 })
+    } finally {
+      await t.close()
+    }
+  })
+})

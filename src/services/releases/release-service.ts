@@ -212,6 +212,10 @@ export function createReleaseService(deps: ReleaseDeps) {
     const release = await find(target, ref)
     const old = await documents.readAt(target.scope, release.envRevision)
     const kinds = new Map([...old.meta].map(([k, m]) => [k, m.kind]))
+    // Check first that the old document can still be released (the shared variables and the
+    // required keys may have changed since): a rollback that cannot deploy changes nothing.
+    const shared = await documents.read({ ...target.scope, environmentId: null })
+    resolveOrExplain(target, old, shared, systemVarsOf(target, 'rollback-check'))
     await documents.commit(
       target.scope,
       ctx,
