@@ -7,10 +7,9 @@
  * - `tresor config --json` vs a minimal node:http GET of it: what the CLI adds over the least
  *   any Node client costs (shown because curl starts in a few ms, which no Node process can).
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
+import { withServer } from './bench-server.ts'
 
 const root = new URL('..', import.meta.url).pathname
 const bin = join(root, 'bin/tresor.js')
@@ -83,29 +82,6 @@ function rows(name: string, target: number, r: ReturnType<typeof compare>): Benc
   return [row('', r.wall), ...(r.cpu === undefined ? [] : [row(' (cpu)', r.cpu)])]
 }
 
-async function withServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tresor-bench-cli-'))
-  const child = spawn('node', [bin, 'server', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, TRESOR_BOOTSTRAP_TOKEN: TOKEN, TRESOR_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString()
-        const m = /listening on (\S+)\n/.exec(out)
-        if (m?.[1]) resolve(m[1])
-      })
-      child.on('close', () => reject(new Error('server exited')))
-    })
-    return await fn(url)
-  } finally {
-    child.kill('SIGTERM')
-    rmSync(dataDir, { recursive: true, force: true })
-  }
-}
-
 async function seed(url: string): Promise<string> {
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
   await fetch(`${url}/v1/projects`, { method: 'POST', headers, body: '{"slug":"bench"}' })
@@ -122,7 +98,7 @@ export async function run(): Promise<BenchResult[]> {
     1.15,
     compare({ cmd: 'node', args: [bin, '--version'] }, { cmd: 'node', args: ['-e', '0'] }),
   )
-  await withServer(async (url) => {
+  await withServer(bin, TOKEN, async (url) => {
     const endpoint = await seed(url)
     const env = { ...process.env, TRESOR_URL: url, TRESOR_TOKEN: TOKEN }
     const cli = {

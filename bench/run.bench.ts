@@ -4,10 +4,9 @@
  * alike (target ≤ 1.4×, from issue 7). Also shown: `--mask`, which adds the variable listing.
  * Run: `npx tsx bench/run.bench.ts` (after `node scripts/build.mjs`).
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
+import { withServer } from './bench-server.ts'
 
 const root = new URL('..', import.meta.url).pathname
 const bin = join(root, 'bin/tresor.js')
@@ -61,29 +60,6 @@ function compare(a: Cmd, b: Cmd, measure = wallMs): [number, number] {
   return [median(ta ?? []), median(tb ?? [])]
 }
 
-async function withServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tresor-bench-run-'))
-  const child = spawn('node', [bin, 'server', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, TRESOR_BOOTSTRAP_TOKEN: TOKEN, TRESOR_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString()
-        const m = /listening on (\S+)\n/.exec(out)
-        if (m?.[1]) resolve(m[1])
-      })
-      child.on('close', () => reject(new Error('server exited')))
-    })
-    return await fn(url)
-  } finally {
-    child.kill('SIGTERM')
-    rmSync(dataDir, { recursive: true, force: true })
-  }
-}
-
 async function seed(url: string): Promise<void> {
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
   const post = (path: string, body: unknown) =>
@@ -101,7 +77,7 @@ async function seed(url: string): Promise<void> {
 
 /** The ratios of this file. */
 export async function run(): Promise<BenchResult[]> {
-  return withServer(async (url) => {
+  return withServer(bin, TOKEN, async (url) => {
     await seed(url)
     const env = { ...process.env, TRESOR_URL: url, TRESOR_TOKEN: TOKEN }
     const base = [bin, 'run', '-p', 'bench', '-e', 'production']
