@@ -1,9 +1,9 @@
 import { useState } from 'react'
 import type { Diff, Environment, Release, Revision } from '../api/types.ts'
-import { Confirm } from '../components/confirm.tsx'
 import { DiffView } from '../components/diff-view.tsx'
 import { Chips } from '../components/chips.tsx'
 import { ErrorBox } from '../components/error-box.tsx'
+import { useRollback } from '../components/rollback.tsx'
 import { relativeTime, shortTime } from '../lib/format.ts'
 import { mayWrite } from '../lib/permissions.ts'
 import { useLoad } from '../lib/use-load.ts'
@@ -87,16 +87,7 @@ export function HistoryTab({ project, env, tick, onChanged }: Props) {
     }),
     [api, project, env.slug, tick],
   )
-  const [target, setTarget] = useState<Release | undefined>(undefined)
-  const [error, setError] = useState<unknown>(undefined)
-  const [note, setNote] = useState('')
-  const rollback = (r: Release) => {
-    setTarget(undefined)
-    api.rollback(project, env.slug, r.number).then((made) => {
-      setNote(`Rolled back: release ${made.number} restores release ${r.number}.`)
-      onChanged()
-    }, setError)
-  }
+  const { ask, error, note, dialog } = useRollback(project, env.slug, onChanged)
   const revisions = [...(loaded.data?.revisions ?? [])].sort((a, b) => b.number - a.number)
   return (
     <section aria-labelledby="history-title">
@@ -117,23 +108,11 @@ export function HistoryTab({ project, env, tick, onChanged }: Props) {
             rev={rev}
             releases={loaded.data?.releases ?? []}
             pending={env.redeployRequired}
-            onRollback={setTarget}
+            onRollback={ask}
           />
         ))}
       </ol>
-      {target !== undefined && (
-        <Confirm
-          title={`Roll back to release ${target.number}?`}
-          confirmLabel="Roll back"
-          onConfirm={() => rollback(target)}
-          onCancel={() => setTarget(undefined)}
-        >
-          <p>
-            The variables of release {target.number} (revision {target.revision}) become the current
-            ones, and a new release is made from them at once.
-          </p>
-        </Confirm>
-      )}
+      {dialog}
     </section>
   )
 }

@@ -1,7 +1,6 @@
-import { useState } from 'react'
-import type { Environment, Release } from '../api/types.ts'
-import { Confirm } from '../components/confirm.tsx'
+import type { Environment } from '../api/types.ts'
 import { ErrorBox } from '../components/error-box.tsx'
+import { useRollback } from '../components/rollback.tsx'
 import { relativeTime, shortTime } from '../lib/format.ts'
 import { mayWrite } from '../lib/permissions.ts'
 import { useLoad } from '../lib/use-load.ts'
@@ -18,16 +17,7 @@ interface Props {
 export function ReleasesTab({ project, env, tick, onChanged }: Props) {
   const { api, me, nameOf } = useSession()
   const releases = useLoad(() => api.releases(project, env.slug), [api, project, env.slug, tick])
-  const [target, setTarget] = useState<Release | undefined>(undefined)
-  const [error, setError] = useState<unknown>(undefined)
-  const [note, setNote] = useState('')
-  const rollback = (r: Release) => {
-    setTarget(undefined)
-    api.rollback(project, env.slug, r.number).then((made) => {
-      setNote(`Rolled back: release ${made.number} restores release ${r.number}.`)
-      onChanged()
-    }, setError)
-  }
+  const { ask, error, note, dialog } = useRollback(project, env.slug, onChanged)
   const list = [...(releases.data ?? [])].sort((a, b) => b.number - a.number)
   return (
     <section aria-labelledby="releases-title">
@@ -73,7 +63,7 @@ export function ReleasesTab({ project, env, tick, onChanged }: Props) {
                   {mayWrite(me) &&
                     r.status !== 'failed' &&
                     (r.status !== 'active' || env.redeployRequired) && (
-                      <button type="button" onClick={() => setTarget(r)}>
+                      <button type="button" onClick={() => ask(r)}>
                         Roll back to {r.number}
                       </button>
                     )}
@@ -83,19 +73,7 @@ export function ReleasesTab({ project, env, tick, onChanged }: Props) {
           </tbody>
         </table>
       )}
-      {target !== undefined && (
-        <Confirm
-          title={`Roll back to release ${target.number}?`}
-          confirmLabel="Roll back"
-          onConfirm={() => rollback(target)}
-          onCancel={() => setTarget(undefined)}
-        >
-          <p>
-            The variables of release {target.number} (revision {target.revision}) become the current
-            ones, and a new release is made from them at once.
-          </p>
-        </Confirm>
-      )}
+      {dialog}
     </section>
   )
 }
