@@ -1,3 +1,8 @@
+// One entropy measure for the MCP/agent checks and the leak scanner.
+import { shannonEntropy } from './scan/checksum.ts'
+
+export { shannonEntropy }
+
 // Why a value (or a key's name) looks like a credential, so that `set_env_vars` can refuse it:
 // secret values must reach Tresor through a secret request, never through the agent. Findings
 // name the rule, never any part of the value.
@@ -52,18 +57,6 @@ export const MIN_HEX_LENGTH = 32
 export const HEX_ENTROPY = 3.0
 /** Ceiling of the entropy a mixed run needs: 0.85 × log2(length), capped at this. */
 export const MIXED_ENTROPY_CAP = 4.0
-
-/** Shannon entropy of `s` in bits per character. */
-export function shannonEntropy(s: string): number {
-  const counts = new Map<string, number>()
-  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1)
-  let h = 0
-  for (const n of counts.values()) {
-    const p = n / s.length
-    h -= p * Math.log2(p)
-  }
-  return h
-}
 
 // A random-looking run: long hex with spread digits, or a long run mixing digits, lower- and
 // upper-case letters whose entropy is near the most its length allows (natural words repeat

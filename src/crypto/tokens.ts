@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { crc32 } from 'node:zlib'
 import { AppError } from '../core/errors.ts'
+import { base62Crc32 } from '../core/scan/checksum.ts'
 
 /** `pat`: a person's access token; `svc`: a service token. */
 export type TokenKind = 'pat' | 'svc'
@@ -14,7 +14,6 @@ export interface ParsedToken {
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 const BODY_BYTES = 24 // 192 bits of entropy
 const BODY_CHARS = 33 // 62^33 > 2^192, so every 24-byte body fits
-const CHECK_CHARS = 6 // 62^6 > 2^32, so every CRC32 fits
 const EXACT = /^tresor_(pat|svc)_([0-9A-Za-z]{33})([0-9A-Za-z]{6})$/
 
 /**
@@ -56,9 +55,8 @@ export function tokensEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-function checksum(body: string): string {
-  return toBase62(BigInt(crc32(body)), CHECK_CHARS)
-}
+// The scanner checks the same 6-character base62 CRC32 (core/scan), so one function serves both.
+const checksum = base62Crc32
 
 function toBase62(value: bigint, width: number): string {
   let rest = value
