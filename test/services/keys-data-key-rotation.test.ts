@@ -5,6 +5,8 @@ import { openValue, sealValue } from '../../src/crypto/index.ts'
 import { aadOf, createDocumentService } from '../../src/services/documents/document-service.ts'
 import { rollDataKey } from '../../src/services/keys/data-key-rotation.ts'
 import { createKeyService } from '../../src/services/keys/key-service.ts'
+import { createWebhookService } from '../../src/services/webhooks/index.ts'
+import { webhookAad } from '../../src/services/webhooks/webhook-rules.ts'
 import type { DocumentScope } from '../../src/storage/store.ts'
 import { createTestDatabase, ENGINES, type TestDatabase } from '../helpers/stores.ts'
 import { canary, clock, createWorld, keyringOf, mergePlan, type World } from './helpers/world.ts'
@@ -49,6 +51,12 @@ describe.each(ENGINES)('data-key rotation [%s]', { timeout: 20_000 }, (engine) =
     await w.documents.commit(w.staging, w.ctx, mergePlan({ T: canary() }, { T: 'secret' }))
     const snapshot = { P0: canary() }
     const releaseId = await addRelease(w, w.production, snapshot)
+    const project = await w.store.projects.get(w.workspaceId, w.projectId)
+    if (project === undefined) throw new Error('no project')
+    const hooks = createWebhookService({ store: w.store, keyring: w.keyring, clock })
+    const { webhook, secret } = await hooks.create(w.ctx, project, {
+      url: 'https://hooks.example.test/tresor',
+    })
     const before = await Promise.all([1, 2, 3].map((n) => w.documents.readAt(w.production, n)))
     const v1 = (await w.keyring.currentKey(w.workspaceId)).keyId
 
@@ -57,10 +65,11 @@ describe.each(ENGINES)('data-key rotation [%s]', { timeout: 20_000 }, (engine) =
     expect(v2).toBe(v1.replace(/:v1$/, ':v2'))
     expect(report).toEqual({
       ...{ workspaceId: w.workspaceId, keyId: v2, rotatedFrom: v1 },
-      ...{ revisions: 5, releases: 1, remaining: 0 },
+      ...{ revisions: 5, releases: 1, webhooks: 1, remaining: 0 },
     })
     expect(await sealedUnder(w, v1)).toBe(0)
     expect(await sealedUnder(w, v2)).toBe(6)
+    expect(await w.store.webhooks.countByKey(w.workspaceId, v1)).toBe(0)
     const states = (await w.store.dataKeys.list(w.workspaceId)).map((k) => [k.id, k.state])
     expect(states).toEqual([
       [v1, 'retired'],
@@ -86,6 +95,16 @@ describe.each(ENGINES)('data-key rotation [%s]', { timeout: 20_000 }, (engine) =
       aadOf(w.production, releaseId),
     )
     expect(JSON.parse(opened.toString())).toEqual(snapshot)
+    // The webhook's signing secret moved to v2 too and still opens (with its own AAD) to the
+    // secret handed out at registration.
+    const hook = await w.store.webhooks.get(w.workspaceId, webhook.id)
+    expect(hook?.keyId).toBe(v2)
+    const hookSecret = openValue(
+      key,
+      hook?.sealedSecret ?? Buffer.alloc(0),
+      webhookAad({ ...w, id: webhook.id }),
+    )
+    expect(hookSecret.toString()).toBe(secret)
     const actions = (await w.store.auditEvents.list(w.workspaceId, { order: 'asc' })).map(
       (e) => e.action,
     )
@@ -102,7 +121,7 @@ describe.each(ENGINES)('data-key rotation [%s]', { timeout: 20_000 }, (engine) =
     expect(await sealedUnder(w, v1)).toBe(5)
     const keys = keysOf(w)
     expect(await keys.rotateDataKey(w.ctx, { resumeOnly: true })).toMatchObject({
-      ...{ keyId: v2, rotatedFrom: null, revisions: 5, remaining: 0 },
+      ...{ keyId: v2, rotatedFrom: null, revisions: 5, webhooks: 0, remaining: 0 },
     })
     expect(await keys.rotateDataKey(w.ctx, { resumeOnly: true })).toMatchObject({ revisions: 0 })
     const third = await keys.rotateDataKey(w.ctx)

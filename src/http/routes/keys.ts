@@ -18,6 +18,7 @@ const DataKeyRotationSchema = z.object({
   rotatedFrom: z.string().nullable(),
   revisions: z.number().int(),
   releases: z.number().int(),
+  webhooks: z.number().int(),
   remaining: z.number().int(),
 })
 

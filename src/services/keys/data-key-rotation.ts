@@ -29,6 +29,8 @@ export interface ResealReport {
   keyId: string
   revisions: number
   releases: number
+  /** Webhook signing secrets (sealed under the workspace data key like any value). */
+  webhooks: number
   /** Rows still under an older key (0 when done; a writer that missed the rotation can add one). */
   remaining: number
 }
@@ -72,13 +74,14 @@ export async function rollDataKey(
   return { from: current.id, to }
 }
 
-type Table = 'revisions' | 'releases'
+type Table = 'revisions' | 'releases' | 'webhooks'
+const TABLES: readonly Table[] = ['revisions', 'releases', 'webhooks']
 // Re-sealing repeats until a pass finds nothing: a write that fetched the old key just before
 // the roll may land behind the id cursor of the pass that was running.
 const MAX_PASSES = 5
 
 /**
- * Re-seals every revision and release snapshot of the workspace that is under an older data key
+ * Re-seals every revision, release snapshot and webhook signing secret of the workspace that is under an older data key
  * with the current one, in batches (each row opened, re-sealed with the same AAD, verified, then
  * swapped by compare-and-set on its key id). Safe to re-run and to run next to writers.
  */
@@ -94,16 +97,19 @@ export async function resealWorkspace(
   }
   const toKey = await deps.keyring.keyFor(workspaceId, current.id)
   const old = keys.filter((k) => k.id !== current.id)
-  const report = { workspaceId, keyId: current.id, revisions: 0, releases: 0, remaining: 0 }
+  const report = {
+    ...{ workspaceId, keyId: current.id },
+    ...{ revisions: 0, releases: 0, webhooks: 0, remaining: 0 },
+  }
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let moved = 0
     for (const key of old) {
       const fromKey = await deps.keyring.keyFor(workspaceId, key.id)
-      const revisions = await resealTable(deps, 'revisions', workspaceId, fromKey, toKey)
-      const releases = await resealTable(deps, 'releases', workspaceId, fromKey, toKey)
-      report.revisions += revisions
-      report.releases += releases
-      moved += revisions + releases
+      for (const table of TABLES) {
+        const n = await resealTable(deps, table, workspaceId, fromKey, toKey)
+        report[table] += n
+        moved += n
+      }
     }
     if (moved === 0) break
   }
@@ -154,14 +160,13 @@ async function swapAll(
 
 /** Rows of the workspace still sealed under any of `keys`. */
 export async function countUnder(
-  reads: Pick<StoreReads, 'revisions' | 'releases'>,
+  reads: Pick<StoreReads, Table>,
   workspaceId: string,
   keys: readonly Pick<DataKeyRow, 'id'>[],
 ): Promise<number> {
   let n = 0
   for (const key of keys) {
-    n += await reads.revisions.countByKey(workspaceId, key.id)
-    n += await reads.releases.countByKey(workspaceId, key.id)
+    for (const table of TABLES) n += await reads[table].countByKey(workspaceId, key.id)
   }
   return n
 }
