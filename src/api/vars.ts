@@ -70,9 +70,7 @@ export const RevisionSchema = z.object({
 export const RevisionListSchema = z.object({ revisions: z.array(RevisionSchema) })
 
 /** A masked diff: key names only, never a secret value; config values shown before/after. */
-export const DiffSchema = z.object({
-  from: z.number().int(),
-  to: z.number().int(),
+const DiffEntries = {
   added: z.array(z.object({ key: z.string(), kind: KindSchema, value: z.string().optional() })),
   removed: z.array(z.object({ key: z.string(), kind: KindSchema })),
   changed: z.array(
@@ -84,4 +82,24 @@ export const DiffSchema = z.object({
       kindChanged: z.boolean().optional(),
     }),
   ),
+}
+export const DiffSchema = z.object({
+  from: z.number().int(),
+  to: z.number().int(),
+  ...DiffEntries,
+})
+
+/** `GET /v1/projects/{p}/compare?from=staging&to=production`. */
+export const CompareQuerySchema = z.object({
+  from: z.string().min(1).max(64),
+  to: z.string().min(1).max(64),
+})
+export const CompareSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  fromRevision: z.number().int(),
+  toRevision: z.number().int(),
+  ...DiffEntries,
+  /** Secrets whose values are equal in both environments (names only). */
+  identicalSecrets: z.array(z.string()),
 })

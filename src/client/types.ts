@@ -31,6 +31,7 @@ import type {
 } from '../api/tokens.ts'
 import type {
   DeleteResultSchema,
+  CompareSchema,
   DiffSchema,
   PatchVarsBodySchema,
   PutVarBodySchema,
@@ -55,6 +56,8 @@ export type DeleteResult = z.infer<typeof DeleteResultSchema>
 export type RevealResult = z.infer<typeof RevealResultSchema>
 export type Revision = z.infer<typeof RevisionSchema>
 export type Diff = z.infer<typeof DiffSchema>
+/** Two environments compared by the server (`GET /v1/projects/{p}/compare`). */
+export type EnvCompare = z.infer<typeof CompareSchema>
 
 export type Whoami = z.infer<typeof WhoamiSchema>
 export type CreateTokenBody = z.input<typeof CreateTokenBodySchema>

@@ -1,9 +1,10 @@
-import { keyPath, targetPath } from './paths.ts'
+import { keyPath, projectPath, targetPath } from './paths.ts'
 import { parseJson, type Caller } from './request.ts'
 import type {
   DeleteResult,
   Diff,
   DocumentText,
+  EnvCompare,
   PatchVarsBody,
   PutVarBody,
   PutVarResult,
@@ -74,6 +75,11 @@ export function documentsApi(call: Caller) {
     diff: async (target: Target, from: number, to?: number) =>
       parseJson<Diff>(
         await call({ method: 'GET', path: `${targetPath(target)}/diff`, query: { from, to } }),
+      ),
+    /** Two environments of a project, compared on the server (secrets by value, never shown). */
+    compare: async (project: string, from: string, to: string) =>
+      parseJson<EnvCompare>(
+        await call({ method: 'GET', path: `${projectPath(project)}/compare`, query: { from, to } }),
       ),
   }
 }

@@ -313,6 +313,22 @@ describe('vars, diff and terminals', () => {
     )
     const mixed = await cli.tresor(['diff', 'staging', '3', ...staging])
     expect(mixed.code).toBe(2)
+    // Secrets are compared by value on the server: the same value on both sides is named, once.
+    const reused = 'reused-secret-value-1234567'
+    for (const env of ['staging', 'production'])
+      await cli.tresor(['secrets:set', 'REUSED_TOKEN', '-p', 'shop', '-e', env], { input: reused })
+    const again = await cli.tresor(['diff', 'staging', 'production', ...p, '--json'])
+    expect(JSON.parse(again.stdout)).toMatchObject({ identicalSecrets: ['REUSED_TOKEN'] })
+    const text = await cli.tresor(['diff', 'staging', 'production', ...p])
+    expect(text.stderr).toContain(
+      'Secrets with the same value in staging and production: REUSED_TOKEN.',
+    )
+    expect(text.stdout + text.stderr + again.stdout).not.toContain(reused)
+    await Promise.all(
+      ['staging', 'production'].map((env) =>
+        cli.tresor(['secrets:unset', 'REUSED_TOKEN', '-p', 'shop', '-e', env]),
+      ),
+    )
   })
 
   it('draws a table with a header, in colour, on a terminal', () => {

@@ -11,16 +11,14 @@ export interface MaskedChanges {
     after?: string | undefined
     kindChanged?: boolean | undefined
   }>
-  /** Secrets on both sides whose values could not be compared without revealing them. */
-  unverified?: string[]
 }
 
-/** True when the difference is empty (unverified secrets do not count). */
+/** True when nothing was added, removed or changed. */
 export function isEmpty(d: MaskedChanges): boolean {
   return d.added.length + d.removed.length + d.changed.length === 0
 }
 
-/** One line per key: `+` added, `-` removed, `~` changed, `?` not compared. */
+/** One line per key: `+` added, `-` removed, `~` changed. */
 export function diffLines(d: MaskedChanges, s: Styles): string[] {
   const lines: string[] = []
   for (const a of d.added)
@@ -40,7 +38,5 @@ export function diffLines(d: MaskedChanges, s: Styles): string[] {
         ),
       )
   }
-  for (const key of d.unverified ?? [])
-    lines.push(s.dim(`? ${key} (secret on both sides; values not compared)`))
   return lines
 }

@@ -1,36 +1,8 @@
-import type { TresorClient, VarList } from '../../client/index.ts'
+import type { TresorClient } from '../../client/index.ts'
 import { stylesFor } from '../format.ts'
 import { UsageError } from '../errors.ts'
 import type { EnvTarget, Verb, VerbContext } from '../spec.ts'
 import { diffLines, isEmpty, type MaskedChanges } from './diff-view.ts'
-
-/**
- * The masked difference between two listings of the same project (user variables only: system
- * ones differ by design). Config values are compared; secrets only by their previews, so equal
- * previews leave a secret "unverified" rather than claimed equal.
- */
-export function diffListings(from: VarList, to: VarList): MaskedChanges {
-  const user = (l: VarList) =>
-    new Map(l.vars.filter((v) => v.kind !== 'system').map((v) => [v.key, v]))
-  const a = user(from)
-  const b = user(to)
-  const d: Required<MaskedChanges> = { added: [], removed: [], changed: [], unverified: [] }
-  for (const [key, v] of b) {
-    const old = a.get(key)
-    if (old === undefined)
-      d.added.push(
-        v.kind === 'config' ? { key, kind: v.kind, value: v.value } : { key, kind: v.kind },
-      )
-    else if (old.kind !== v.kind) d.changed.push({ key, kind: v.kind, kindChanged: true })
-    else if (v.kind === 'config') {
-      if (old.value !== v.value)
-        d.changed.push({ key, kind: v.kind, before: old.value, after: v.value })
-    } else if (old.preview !== v.preview) d.changed.push({ key, kind: v.kind })
-    else d.unverified.push(key)
-  }
-  for (const [key, v] of a) if (!b.has(key)) d.removed.push({ key, kind: v.kind })
-  return d
-}
 
 /** One side of a diff: an environment, a revision number, or a release. */
 export type DiffSide =
@@ -92,13 +64,11 @@ export const diff: Verb = async (ctx) => {
   let json: DiffJson
   let notes: string[] = []
   if (sa.kind === 'env' && sb.kind === 'env') {
-    const project = ctx.project()
-    const client = ctx.client()
-    const [from, to] = await Promise.all([
-      client.vars.list({ project, env: sa.env }),
-      client.vars.list({ project, env: sb.env }),
-    ])
-    json = { from: a, to: b, ...diffListings(from, to) }
+    // The server opens both documents, so secrets are compared by value (and never shown).
+    const out = await ctx.client().documents.compare(ctx.project(), sa.env, sb.env)
+    json = out
+    if (out.identicalSecrets.length > 0)
+      notes = [`Secrets with the same value in ${a} and ${b}: ${out.identicalSecrets.join(', ')}.`]
   } else if (sa.kind !== 'env' && sb.kind !== 'env') {
     const out = await pointsDiff(ctx, sa, sb)
     json = out.json
@@ -113,14 +83,7 @@ export const diff: Verb = async (ctx) => {
   return {
     json,
     text: lines.map((l) => `${l}\n`).join(''),
-    notes: [
-      ...(!same
-        ? []
-        : (json.unverified ?? []).length > 0
-          ? [`No differences found between ${a} and ${b} (secrets on both sides not compared).`]
-          : [`No differences between ${a} and ${b}.`]),
-      ...notes,
-    ],
+    notes: [...(same ? [`No differences between ${a} and ${b}.`] : []), ...notes],
     exitCode: ctx.flags.exitCode === true && !same ? 1 : 0,
   }
 }

@@ -1,8 +1,15 @@
 import { z } from 'zod'
 import { EnvironmentParamsSchema, ProjectParamsSchema } from '../../api/common.ts'
-import { DiffSchema, RevisionListSchema, VarListSchema } from '../../api/vars.ts'
+import {
+  CompareQuerySchema,
+  CompareSchema,
+  DiffSchema,
+  RevisionListSchema,
+  VarListSchema,
+} from '../../api/vars.ts'
 import { diffVariables } from '../../core/diff.ts'
 import type { DocState } from '../../services/documents/document-state.ts'
+import { resolveEnvironment } from '../../services/projects/targets.ts'
 import { maskedText, putDocumentText } from '../../services/variables/document-text.ts'
 import type { TresorApp } from '../build-server.ts'
 import { commitOptsOf, ctxOf, PROJECT_PREFIXES, type RouteDeps } from './route-deps.ts'
@@ -129,6 +136,51 @@ function register(
   )
 }
 
+/**
+ * Two environments of a project compared on the server, where both documents can be opened: the
+ * masked diff (config values shown, secrets only named), plus the secrets whose values are the
+ * same on both sides (a production secret reused in staging is worth knowing about).
+ */
+function registerCompare(app: TresorApp, deps: RouteDeps, prefix: string, hide: boolean) {
+  app.get(
+    `${prefix}/compare`,
+    {
+      schema: {
+        tags: ['documents'],
+        hide,
+        params: ProjectParamsSchema,
+        querystring: CompareQuerySchema,
+        response: { 200: CompareSchema },
+      },
+    },
+    async (req) => {
+      const ctx = ctxOf(req)
+      const { project } = req.params
+      const [a, b] = await Promise.all([
+        resolveEnvironment(deps.store, ctx, project, req.query.from, 'read'),
+        resolveEnvironment(deps.store, ctx, project, req.query.to, 'read'),
+      ])
+      const [from, to] = await Promise.all([
+        deps.documents.read(a.scope),
+        deps.documents.read(b.scope),
+      ])
+      const identicalSecrets: string[] = []
+      for (const [key, value] of to.values) {
+        const secret = (s: DocState) => s.meta.get(key)?.kind === 'secret'
+        if (secret(from) && secret(to) && from.values.get(key) === value) identicalSecrets.push(key)
+      }
+      return {
+        from: a.env?.slug ?? req.query.from,
+        to: b.env?.slug ?? req.query.to,
+        fromRevision: from.revision,
+        toRevision: to.revision,
+        ...diffVariables(sideOf(from), sideOf(to)),
+        identicalSecrets: identicalSecrets.sort(),
+      }
+    },
+  )
+}
+
 /** The document as dotenv text (GET masked, PUT merge or replace), revisions and masked diffs. */
 export function documentRoutes(deps: RouteDeps) {
   return (app: TresorApp) => {
@@ -136,6 +188,7 @@ export function documentRoutes(deps: RouteDeps) {
       const hide = prefix.startsWith('/v1/repos')
       register(app, deps, `${prefix}/environments/:env`, envTarget(deps), hide)
       register(app, deps, prefix, sharedTarget(deps), hide)
+      registerCompare(app, deps, prefix, hide)
     }
   }
 }

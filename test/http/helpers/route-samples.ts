@@ -120,6 +120,7 @@ const SAMPLES: Record<string, Sample> = {
   },
   [`GET ${P}/webhooks/:id/deliveries`]: {},
   [`GET ${P}/scan-fingerprints`]: {},
+  [`GET ${P}/compare`]: { query: 'from=:env&to=:env' },
   'GET /v1/admin/keys': {},
   'POST /v1/admin/keys/rewrap': {},
   'POST /v1/admin/keys/rotate-data-key': { body: () => ({}) },
@@ -162,7 +163,7 @@ export function urlOf(route: RouteInfo, sample: Sample, ids: Ids): string {
   const fill = (text: string) =>
     text
       .replace(':project', ids.project)
-      .replace(':env', ids.env)
+      .replaceAll(':env', ids.env)
       .replace(':key', ids.key)
       .replace(':release', ids.release)
       .replace(':deliveryId', ids.deliveryId)
