@@ -15,11 +15,12 @@ export const ADMIN_URL =
 
 export interface Secrets {
   rootKey: string
-  token: string
+  /** TRESOR_BOOTSTRAP_TOKEN; omitted = the first replica to commit makes (and saves) one. */
+  token?: string
 }
 
 /** A fresh root key (base64 of 32 bytes) and bootstrap token shared by every replica of a run. */
-export const newSecrets = (): Secrets => ({
+export const newSecrets = (): Required<Secrets> => ({
   rootKey: randomBytes(32).toString('base64'),
   token: `tresor_pat_soak_${randomBytes(20).toString('hex')}`,
 })
@@ -27,6 +28,8 @@ export const newSecrets = (): Secrets => ({
 export interface ServerProcess {
   url: string
   proc: ChildProcess
+  /** Its TRESOR_DATA_DIR (removed when it exits). */
+  dataDir: string
   /** The last few KB of stderr, for a failure report. */
   stderrTail(): string
   kill(signal: NodeJS.Signals): Promise<void>
@@ -44,7 +47,7 @@ export function startServer(
     TRESOR_PORT: '0',
     TRESOR_DATA_DIR: dataDir,
     TRESOR_ROOT_KEY: secrets.rootKey,
-    TRESOR_BOOTSTRAP_TOKEN: secrets.token,
+    ...(secrets.token === undefined ? {} : { TRESOR_BOOTSTRAP_TOKEN: secrets.token }),
     TRESOR_LOG_LEVEL: 'warn',
     ...(databaseUrl === undefined ? {} : { TRESOR_DATABASE_URL: databaseUrl }),
   }
@@ -64,6 +67,7 @@ export function startServer(
       resolve({
         url: m[1],
         proc,
+        dataDir,
         stderrTail: () => tail,
         kill: async (signal) => {
           if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal)

@@ -1,4 +1,5 @@
-import { newId } from '../../core/ids.ts'
+import { createHmac } from 'node:crypto'
+import { ID_PREFIXES, newId } from '../../core/ids.ts'
 import {
   createWrappedDataKey,
   generateToken,
@@ -32,19 +33,34 @@ export async function bootstrapWorkspace(deps: BootstrapDeps): Promise<Bootstrap
   const existing = await store.workspaces.list()
   if (existing[0] !== undefined) return { workspaceId: existing[0].id, ownerToken: undefined }
   const now = clock.now()
-  const workspaceId = newId('workspace', now.getTime())
+  const workspaceId = firstWorkspaceId(deps.pepper)
   const { dataKey, wrapped } = await createWrappedDataKey(deps.provider, workspaceId)
   const ownerToken = deps.bootstrapToken ?? generateToken('pat')
   try {
     await createWorkspace(deps, { workspaceId, ownerToken, keyId: dataKey.keyId, wrapped, now })
   } catch (err) {
-    // Replicas starting at once on an empty PostgreSQL: the one that lost the race (its owner
-    // token's unique hash collides) uses the workspace the winner committed.
+    // Replicas starting at once on an empty PostgreSQL: the ones that lost the race (the first
+    // workspace's id, or the bootstrap token's hash, collides) use the workspace the winner
+    // committed, and only the winner hands out an owner token.
     const won = (await store.workspaces.list())[0]
     if (won === undefined) throw err
     return { workspaceId: won.id, ownerToken: undefined }
   }
   return { workspaceId, ownerToken }
+}
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
+
+/**
+ * The first workspace's id, the same on every replica of one server (they share the pepper):
+ * replicas bootstrapping an empty database at once all insert this one primary key, so exactly
+ * one commits, with or without a bootstrap token. Later workspaces get random ids.
+ */
+export function firstWorkspaceId(pepper: Buffer): string {
+  const mac = createHmac('sha256', pepper).update('tresor:first-workspace').digest()
+  let out = ''
+  for (let i = 0; i < 16; i++) out += ALPHABET[(mac[i] ?? 0) % 32] ?? '0'
+  return `${ID_PREFIXES.workspace}_${out}`
 }
 
 /** The workspace, its data key, the owner, the owner's token and the audit row, in one commit. */
