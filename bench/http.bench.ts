@@ -31,7 +31,6 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3)
 const VARS = `/v1/projects/bench/environments/production/vars`
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
-const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)] ?? NaN
 const urlOf = (app: FastifyInstance) =>
   `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 
@@ -152,38 +151,87 @@ async function authenticateUs(
   return ((performance.now() - start) * 1000) / ops
 }
 
-async function putP99(tresor: Awaited<ReturnType<typeof startTresor>>, ops: number) {
-  const times: number[] = []
-  for (let i = 0; i < ops + 50; i++) {
-    const start = performance.now()
-    const res = await tresor.app.inject({
-      method: 'PUT',
-      url: VARS,
-      headers: tresor.auth,
-      payload: { key: 'BENCH_PUT', value: randomBytes(16).toString('hex'), kind: 'secret' },
-    })
-    if (res.statusCode !== 200) throw new Error(`PUT failed: ${res.body}`)
-    if (i >= 50) times.push(performance.now() - start)
-  }
-  return p99(times)
+/** Latency percentiles (ms) of `times`, and the CPU µs per operation spent in this process. */
+interface Latency {
+  p50: number
+  p95: number
+  p99: number
+  max: number
+  cpuUs: number
 }
 
-function rawCommitP99(dir: string, ops: number): number {
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN
+
+function summarize(times: number[], cpuUs: number): Latency {
+  const sorted = [...times].sort((a, b) => a - b)
+  const at = (p: number) => percentile(sorted, p)
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1), cpuUs: cpuUs / times.length }
+}
+
+const LATENCY_OPS = Number(process.env['BENCH_LATENCY_OPS'] ?? 1000)
+const LATENCY_BLOCK = 50
+
+/** A raw better-sqlite3 commit of one small row, WAL + synchronous=FULL like Tresor's store. */
+function rawCommitter(dir: string) {
   const db = new BetterSqlite3(join(dir, 'raw.db'))
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
   db.exec('create table t (id integer primary key, v text not null)')
   const insert = db.prepare('insert into t (v) values (?)')
   const commit = db.transaction((v: string) => insert.run(v))
-  const times: number[] = []
-  for (let i = 0; i < ops + 50; i++) {
-    const start = performance.now()
-    commit(randomBytes(16).toString('hex'))
-    if (i >= 50) times.push(performance.now() - start)
-  }
-  db.close()
-  return p99(times)
+  return { commit: (v: string) => commit(v), close: () => db.close() }
 }
+
+/**
+ * PUT of one variable through the real server (inject: no network) against a raw commit, with the
+ * same warm-up (one block each) and the same number of samples, in alternating blocks so that
+ * both see the same machine (other processes, disk) at the same times.
+ */
+async function putVsRaw(tresor: Awaited<ReturnType<typeof startTresor>>, dir: string) {
+  const raw = rawCommitter(dir)
+  const put = async () => {
+    const payload = { key: 'BENCH_PUT', value: randomBytes(16).toString('hex'), kind: 'secret' }
+    const start = performance.now()
+    const res = await tresor.app.inject({ method: 'PUT', url: VARS, headers: tresor.auth, payload })
+    const ms = performance.now() - start
+    if (res.statusCode !== 200) throw new Error(`PUT failed: ${res.body}`)
+    return ms
+  }
+  const commit = () => {
+    const v = randomBytes(16).toString('hex')
+    const start = performance.now()
+    raw.commit(v)
+    return performance.now() - start
+  }
+  const samples = { put: [] as number[], raw: [] as number[] }
+  const cpu = { put: 0, raw: 0 }
+  try {
+    for (let done = -LATENCY_BLOCK; done < LATENCY_OPS; done += LATENCY_BLOCK) {
+      const warm = done < 0
+      let used = process.cpuUsage()
+      const putBlock: number[] = []
+      for (let i = 0; i < LATENCY_BLOCK; i++) putBlock.push(await put())
+      const putCpu = process.cpuUsage(used)
+      used = process.cpuUsage()
+      const rawBlock: number[] = []
+      for (let i = 0; i < LATENCY_BLOCK; i++) rawBlock.push(commit())
+      const rawCpu = process.cpuUsage(used)
+      if (warm) continue
+      samples.put.push(...putBlock)
+      samples.raw.push(...rawBlock)
+      cpu.put += putCpu.user + putCpu.system
+      cpu.raw += rawCpu.user + rawCpu.system
+    }
+  } finally {
+    raw.close()
+  }
+  return { put: summarize(samples.put, cpu.put), raw: summarize(samples.raw, cpu.raw) }
+}
+
+const ms = (n: number) => n.toFixed(2)
+const line = (l: Latency) =>
+  `p50 ${ms(l.p50)} p95 ${ms(l.p95)} p99 ${ms(l.p99)} max ${ms(l.max)} ms, CPU ${l.cpuUs.toFixed(0)} µs/op`
 
 /** Runs the three HTTP benchmarks and prints one line each. */
 export async function run(): Promise<HttpBenchResult[]> {
@@ -206,10 +254,16 @@ export async function run(): Promise<HttpBenchResult[]> {
     console.log(
       `token check (HMAC-SHA256 + constant-time compare): ${tokenUs.toFixed(2)} µs (target ≤ 5 µs; a bare SHA-256 takes ${sha256.toFixed(2)} µs in this run)`,
     )
-    const put = await putP99(tresor, 400)
-    const raw = rawCommitP99(dir, 400)
+    const lat = await putVsRaw(tresor, dir)
+    const put = lat.put.p99
+    const raw = lat.raw.p99
     console.log(
-      `PUT one variable p99 vs raw synchronous=FULL commit p99: ratio ${(put / raw).toFixed(2)} (target ≤ 3) — ${put.toFixed(2)} vs ${raw.toFixed(2)} ms`,
+      `PUT one variable p99 vs raw synchronous=FULL commit p99: ratio ${(put / raw).toFixed(2)} (target ≤ 3), ${LATENCY_OPS} samples each`,
+    )
+    console.log(`  PUT: ${line(lat.put)}`)
+    console.log(`  raw: ${line(lat.raw)}`)
+    console.log(
+      `  p50 ratio ${(lat.put.p50 / lat.raw.p50).toFixed(2)}, p95 ratio ${(lat.put.p95 / lat.raw.p95).toFixed(2)}, CPU ratio ${(lat.put.cpuUs / lat.raw.cpuUs).toFixed(2)}`,
     )
     return [
       {

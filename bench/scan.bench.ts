@@ -29,7 +29,11 @@ type Engine = typeof import('./scan-engine.ts')
 // The same modules the CLI's `scan` verb runs, bundled to plain JavaScript.
 async function loadEngine(dir: string): Promise<Engine> {
   await build({
-    entryPoints: { engine: join(import.meta.dirname, 'scan-engine.ts') },
+    entryPoints: {
+      engine: join(import.meta.dirname, 'scan-engine.ts'),
+      // Found beside the engine by scan-parallel.ts, as dist/scan-worker.js is beside the CLI.
+      'scan-worker': join(import.meta.dirname, '../src/cli/commands/scan-worker.ts'),
+    },
     outdir: dir,
     bundle: true,
     format: 'esm',

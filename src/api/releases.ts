@@ -56,4 +56,6 @@ export const CreatePreviewBodySchema = z.object({
   overrides: z.record(VariableKeySchema, z.string().max(65_536)).optional(),
   ttl: z.string().optional(),
   url: z.url().optional(),
+  /** Use the parent's postgres add-on database instead of a fork of it. */
+  shareDatabase: z.boolean().optional(),
 })

@@ -28,6 +28,8 @@ export const ProjectSchema = z.object({
   slug: z.string(),
   name: z.string(),
   environments: z.array(EnvironmentSummarySchema),
+  /** Keys every environment of the project must have before it can be released. */
+  requiredKeys: z.array(z.string()),
   createdAt: z.string(),
 })
 

@@ -13,6 +13,8 @@ export const VarSchema = z.object({
   value: z.string().optional(),
   preview: z.string().optional(),
   system: z.boolean().optional(),
+  /** The add-on managing this system variable (e.g. `postgres`). */
+  addon: z.string().optional(),
   updatedAt: z.string().optional(),
   updatedBy: z.string().optional(),
 })

@@ -1,5 +1,5 @@
 import { createClient, normalizeBaseUrl, type TresorClient } from '../client/index.ts'
-import { nodeTransport } from '../client/node-transport.ts'
+import { netTransport } from '../client/net-transport.ts'
 import { AppError } from '../core/errors.ts'
 import { credentialsPath, isTooOpen, readCredentials, type Credentials } from './credentials.ts'
 import { UsageError } from './errors.ts'
@@ -30,12 +30,12 @@ export function isLocal(url: string): boolean {
   return protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname)
 }
 
-/** A client of `url` with `token`, over node:http (no undici to load). */
+/** A client of `url` with `token`, over node:net or node:https (no undici to load). */
 export function clientFor(io: CliIo, url: string, token: string): TresorClient {
   return createClient({
     baseUrl: url,
     token,
-    transport: nodeTransport(),
+    transport: netTransport(),
     userAgent: `tresor-cli/${io.version}`,
   })
 }
@@ -53,12 +53,14 @@ export function createContext(verb: string, args: string[], flags: Flags, io: Cl
         'no Tresor server: set TRESOR_URL and TRESOR_TOKEN, or run tresor login --url URL',
       )
     const url = normalizeBaseUrl(raw)
-    const stored = creds().servers[url]?.token
-    if (stored !== undefined && envVar(io, 'TRESOR_TOKEN') === undefined && isTooOpen(credsPath))
+    // With TRESOR_TOKEN set, the stored token is not used: the file is not even read.
+    const envToken = envVar(io, 'TRESOR_TOKEN')
+    const stored = envToken === undefined ? creds().servers[url]?.token : undefined
+    if (stored !== undefined && isTooOpen(credsPath))
       io.stderr(`warning: ${credsPath} can be read by other users; run chmod 600 on it\n`)
     if (!isLocal(url))
       io.stderr(`warning: ${url} is plain http; the token crosses the network unencrypted\n`)
-    return { url, token: envVar(io, 'TRESOR_TOKEN') ?? stored }
+    return { url, token: envToken ?? stored }
   })
 
   const client = once<TresorClient>(() => {
@@ -82,9 +84,12 @@ export function createContext(verb: string, args: string[], flags: Flags, io: Cl
 
   const target = once<EnvTarget>(() => {
     const p = project()
-    const linked = link()
-    const fromLink = linked !== undefined && linked.project === p ? linked.env : undefined
-    const env = flags.env ?? envVar(io, 'TRESOR_ENV') ?? fromLink
+    // The link file is read only when it is needed: -e and TRESOR_ENV win over it.
+    const fromLink = () => {
+      const linked = link()
+      return linked !== undefined && linked.project === p ? linked.env : undefined
+    }
+    const env = flags.env ?? envVar(io, 'TRESOR_ENV') ?? fromLink()
     if (env === undefined)
       throw new UsageError('no environment: pass -e ENV, set TRESOR_ENV, or run tresor link -e ENV')
     return { project: p, env }

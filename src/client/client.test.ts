@@ -8,6 +8,7 @@ import {
   ApiError,
   type Transport,
 } from './index.ts'
+import { netTransport } from './net-transport.ts'
 import { nodeTransport } from './node-transport.ts'
 
 // A real HTTP peer answering canned responses: the client's wire behaviour, byte for byte.
@@ -71,6 +72,7 @@ afterAll(() => {
 
 const transports: Array<[string, () => Transport]> = [
   ['node:http', () => nodeTransport({ agent: false })],
+  ['node:net', () => netTransport()],
   ['fetch', () => fetchTransport()],
 ]
 

@@ -36,6 +36,17 @@ export interface ServerConfig {
   logLevel: LogLevel
   bodyLimit: number
   trustProxy: TrustProxy
+  /**
+   * `TRESOR_PUBLIC_URL`: the address users reach the server at (behind a proxy). SSO redirect
+   * URIs are built on it, and an https one makes every session cookie `Secure`.
+   */
+  publicUrl?: string | undefined
+  /**
+   * `TRESOR_ADDON_POSTGRES_ADMIN_URL`: opt-in built-in `postgres` add-on. A role of that server
+   * with CREATEDB and CREATEROLE (a superuser to fork previews' databases) makes one database
+   * and role per environment. Unset = add-ons are only what callers attach with their values.
+   */
+  addonPostgresAdminUrl?: string | undefined
 }
 
 /** Command-line flags of `tresor server`; each wins over its environment variable. */
@@ -146,6 +157,36 @@ const SETTINGS: { [K in keyof ServerConfig]: Setting<ServerConfig[K]> } = {
     json: { type: 'string' },
     parse: parseTrustProxy,
   },
+  publicUrl: {
+    env: 'TRESOR_PUBLIC_URL',
+    description:
+      'Public https:// (or http:// for local use) address of the server: SSO redirect URIs, Secure cookies',
+    json: { type: 'string', pattern: '^https?://' },
+    parse: parsePublicUrl,
+  },
+  addonPostgresAdminUrl: {
+    env: 'TRESOR_ADDON_POSTGRES_ADMIN_URL',
+    secret: true,
+    description:
+      'postgres:// admin URL of the server where the built-in postgres add-on creates databases and roles; unset = off',
+    json: { type: 'string', pattern: '^postgres(ql)?://' },
+    parse: parseDatabaseUrl,
+  },
+}
+
+/** An http(s) origin (an optional path prefix is kept), no credentials, query or fragment. */
+function parsePublicUrl(raw: string): Parsed<string> {
+  let url: URL
+  try {
+    url = new URL(raw.trim())
+  } catch {
+    return { ok: false, message: 'must be a URL such as https://tresor.example.com' }
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { ok: false, message: 'must start with https:// (or http:// for local use)' }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '')
+    return { ok: false, message: 'must not contain credentials, a query or a fragment' }
+  return { ok: true, value: url.href.replace(/\/+$/, '') }
 }
 
 /** Previous root keys: comma-separated, each checked like TRESOR_ROOT_KEY and never quoted. */

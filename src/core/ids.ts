@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   dataKey: 'dk',
   webhook: 'whk',
   webhookDelivery: 'dlv',
+  session: 'ses',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

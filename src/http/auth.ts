@@ -1,12 +1,25 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Actor } from '../core/actor.ts'
 import { AppError } from '../core/errors.ts'
+import type { SessionAuth } from '../services/sessions/session-service.ts'
+import {
+  CSRF_HEADER,
+  csrfMatches,
+  isSessionSecret,
+  SESSION_COOKIE,
+} from '../services/sessions/secrets.ts'
 import { createFailureLimiter, type FailureLimiter } from './rate-limit.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller; `null` only on public routes. */
     actor: Actor | null
+    /** The session the request came with (cookie or `tresor_ses_` bearer), else null. */
+    tresorSession: (SessionAuth & { via: 'cookie' | 'bearer' }) | null
+  }
+  interface FastifyInstance {
+    /** The auth hook's failure limiter, for routes that check credentials themselves. */
+    authFailures: FailureLimiter
   }
   interface FastifyContextConfig {
     /** `true` for routes that need no token (health, OpenAPI, secret-request pages). */
@@ -17,8 +30,13 @@ declare module 'fastify' {
 /** Looks a presented bearer token up; `undefined` when unknown, expired or revoked. */
 export type Authenticate = (token: string, ip: string) => Promise<Actor | undefined>
 
+/** Looks a session secret up (cookie or bearer); `undefined` when it no longer works. */
+export type AuthenticateSession = (secret: string) => Promise<SessionAuth | undefined>
+
 export interface AuthDeps {
   authenticate: Authenticate
+  /** Without it, session cookies and `tresor_ses_` bearers are refused like unknown tokens. */
+  authenticateSession?: AuthenticateSession
   /** Defaults to a limiter of 20 failures per IP per minute. */
   limiter?: FailureLimiter
 }
@@ -29,6 +47,18 @@ const BEARER = /^Bearer +([\x21-\x7e]{1,1024}) *$/i
 
 // One message for a missing, malformed, unknown, expired or revoked token: no oracle.
 const UNAUTHENTICATED = 'A valid bearer token is required (Authorization: Bearer <token>)'
+const CSRF_REFUSED = `A write signed in by cookie needs the session's CSRF token in ${CSRF_HEADER} (GET /v1/session)`
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** The value of cookie `name` in a Cookie header, if present. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}
 
 /**
  * Installs the auth hook: every route not marked `config: { public: true }` needs
@@ -38,6 +68,8 @@ const UNAUTHENTICATED = 'A valid bearer token is required (Authorization: Bearer
 export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   const limiter = deps.limiter ?? createFailureLimiter()
   app.decorateRequest('actor', null)
+  app.decorateRequest('tresorSession', null)
+  app.decorate('authFailures', limiter)
   app.addHook('onRequest', async (request) => {
     if (request.is404 || request.routeOptions.config.public === true) return
     const check = limiter.check(request.ip)
@@ -52,9 +84,18 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
       )
     }
     const header = request.headers.authorization
-    if (header === undefined || header === '')
-      throw new AppError('UNAUTHENTICATED', UNAUTHENTICATED)
+    if (header === undefined || header === '') {
+      await authenticateByCookie(request, deps)
+      return
+    }
     const token = BEARER.exec(header)?.[1]
+    if (token !== undefined && isSessionSecret(token)) {
+      const auth = await deps.authenticateSession?.(token)
+      if (auth === undefined) throw new AppError('UNAUTHENTICATED', UNAUTHENTICATED)
+      request.actor = auth.actor
+      request.tresorSession = { ...auth, via: 'bearer' }
+      return
+    }
     const actor = token === undefined ? undefined : await deps.authenticate(token, request.ip)
     if (actor === undefined) {
       limiter.recordFailure(request.ip)
@@ -62,6 +103,23 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     }
     request.actor = actor
   })
+}
+
+// A browser session: the cookie names it; a write must also prove it comes from the dashboard
+// (synchronizer token in a header no other site can set). Session secrets carry 256 random bits,
+// so a stale cookie is not counted as a guessing attempt.
+async function authenticateByCookie(request: FastifyRequest, deps: AuthDeps): Promise<void> {
+  const secret = readCookie(request.headers.cookie, SESSION_COOKIE)
+  const auth =
+    secret === undefined || secret === '' ? undefined : await deps.authenticateSession?.(secret)
+  if (auth === undefined) throw new AppError('UNAUTHENTICATED', UNAUTHENTICATED)
+  if (!SAFE_METHODS.has(request.method)) {
+    const presented = request.headers[CSRF_HEADER]
+    if (!csrfMatches(auth.csrf, typeof presented === 'string' ? presented : undefined))
+      throw new AppError('FORBIDDEN', CSRF_REFUSED)
+  }
+  request.actor = auth.actor
+  request.tresorSession = { ...auth, via: 'cookie' }
 }
 
 /** The actor of an authenticated route's request (throws on a public route, by design). */

@@ -8,14 +8,6 @@ const io = {
   stderr: (t: string) => process.stderr.write(t),
 }
 
-// `tresor config | head -1` closes the pipe early: that is not an error worth a stack trace.
-function quietOnEpipe(): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-    throw err
-  })
-}
-
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   // A plain write to fd 1: creating process.stdout's stream costs more than the rest of this.
   writeSync(1, `${version}\n`)
@@ -48,29 +40,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     process.exitCode = 1
   }
 } else {
-  quietOnEpipe()
-  const [{ runCli }, { homedir }] = await Promise.all([import('../cli/main.ts'), import('node:os')])
-  try {
-    // stdin is created on first use: most runs never read it, and creating a stream costs a
-    // short-lived process more than the work it does.
-    process.exitCode = await runCli({
-      argv,
-      version,
-      stdout: io.stdout,
-      stderr: io.stderr,
-      get stdin() {
-        return process.stdin
-      },
-      env: process.env,
-      cwd: process.cwd(),
-      home: homedir(),
-      stdoutIsTTY: process.stdout.isTTY === true,
-      stderrIsTTY: process.stderr.isTTY === true,
-    })
-  } catch (err) {
-    // One top-level catch: never a stack trace (it could carry a value) on the user's screen.
-    const message = err instanceof Error ? err.message : 'unexpected failure'
-    process.stderr.write(`INTERNAL: ${message}\n`)
-    process.exitCode = 1
-  }
+  // What bin/tresor.js runs from dist/cli-client.js; here for `node dist/cli.js` and tsx.
+  const { runClientCli } = await import('./client-cli.ts')
+  process.exitCode = await runClientCli(argv, version)
 }

@@ -45,7 +45,11 @@ export async function startServer(
   const app = buildServer({
     version: __TRESOR_VERSION__,
     log: { level: config.logLevel },
-    auth: { authenticate: parts.authenticate, limiter: createFailureLimiter() },
+    auth: {
+      authenticate: parts.authenticate,
+      authenticateSession: parts.authenticateSession,
+      limiter: createFailureLimiter(),
+    },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     routes: parts.routes,

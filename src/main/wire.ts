@@ -14,6 +14,7 @@ import {
 } from '../crypto/index.ts'
 import type { RouteRegistrar } from '../http/build-server.ts'
 import { accessRoutes } from '../http/routes/access.ts'
+import { addonRoutes } from '../http/routes/addons.ts'
 import { dashboardRoutes } from '../http/routes/dashboard.ts'
 import { documentRoutes } from '../http/routes/documents.ts'
 import { eventRoutes } from '../http/routes/events.ts'
@@ -23,10 +24,21 @@ import { releaseRoutes } from '../http/routes/releases.ts'
 import { scanRoutes } from '../http/routes/scan.ts'
 import { secretRequestRoutes } from '../http/routes/secret-requests.ts'
 import { settingsRoutes } from '../http/routes/settings.ts'
+import { sessionRoutes } from '../http/routes/session.ts'
+import { createSessionSettings } from '../services/sessions/auth-settings.ts'
+import { createSessionService } from '../services/sessions/session-service.ts'
+import { createTokenSignIn } from '../services/sessions/token-sign-in.ts'
+import { ssoRoutes } from '../http/routes/sso.ts'
+import { createOidcClients } from '../services/sessions/oidc-client.ts'
+import { createSsoConfig } from '../services/sessions/sso-config.ts'
+import { createSsoService, type SsoService } from '../services/sessions/sso-service.ts'
 import { varRoutes } from '../http/routes/vars.ts'
 import { webhookRoutes } from '../http/routes/webhooks.ts'
 import { systemClock, type Clock } from '../services/context.ts'
 import { createDocumentService } from '../services/documents/document-service.ts'
+import { createAddonService, type AddonDeps } from '../services/addons/addon-service.ts'
+import { createPostgresProvisioner } from '../services/addons/postgres-provisioner.ts'
+import { previewAddons } from '../services/addons/preview-fork.ts'
 import { createKeyService } from '../services/keys/key-service.ts'
 import { createMemoryEventBus } from '../services/events/memory-event-bus.ts'
 import { createMemberService } from '../services/members/member-service.ts'
@@ -50,6 +62,8 @@ export interface Wired {
   events: EventBus
   routes: RouteRegistrar[]
   authenticate: ReturnType<typeof createTokenService>['authenticate']
+  /** Session secrets (dashboard cookie, `tresor login --sso` bearer) → actor. */
+  authenticateSession: ReturnType<typeof createSessionService>['authenticate']
   /** Set on the first start only when Tresor made the owner token (it is in this file). */
   ownerTokenFile: string | undefined
   /** Removes expired previews; the server runs it every minute. */
@@ -63,8 +77,28 @@ export interface Wired {
 
 type WireConfig = Pick<
   ServerConfig,
-  'dataDir' | 'databaseUrl' | 'rootKey' | 'rootKeyPrevious' | 'bootstrapToken'
->
+  'dataDir' | 'databaseUrl' | 'rootKey' | 'rootKeyPrevious' | 'bootstrapToken' | 'publicUrl'
+> &
+  AddonWireConfig
+
+/** The built-in postgres add-on's settings (TRESOR_ADDON_POSTGRES_ADMIN_URL). */
+interface AddonWireConfig {
+  addonPostgresAdminUrl?: string | undefined
+  /** Prefix of the add-on databases' and roles' names (tests give each run its own). */
+  addonPostgresPrefix?: string
+}
+
+/** The built-in postgres add-on, when the config has an admin URL for it. */
+function postgresAddon(config: AddonWireConfig): AddonDeps['postgres'] {
+  if (config.addonPostgresAdminUrl === undefined) return undefined
+  return {
+    provisioner: createPostgresProvisioner({
+      adminUrl: config.addonPostgresAdminUrl,
+      path: process.env['PATH'],
+    }),
+    prefix: config.addonPostgresPrefix ?? 'tresor_',
+  }
+}
 
 /**
  * The root key (TRESOR_ROOT_KEY, else the data dir's key file) plus the keys a rotation replaced
@@ -157,11 +191,41 @@ export async function wire(
     // the plain service (a rollback's own revision must not trigger a second release).
     const documents = withAutoDeploy(rawDocuments, { store, releases })
     const variables = createVariableService({ store, documents, clock })
-    const projects = createProjectService({ store, clock })
+    const postgres = postgresAddon(config)
+    const addons = createAddonService({ store, documents, clock, postgres })
+    const projects = createProjectService({
+      store,
+      clock,
+      beforeEnvironmentDelete: addons.teardown,
+    })
     const tokens = createTokenService({ store, pepper, clock })
     const members = createMemberService({ store, clock })
-    const previews = createPreviewService({ store, documents: rawDocuments, clock })
+    const previews = createPreviewService({
+      store,
+      documents: rawDocuments,
+      clock,
+      addons: {
+        fork: (...args) => previewAddons({ store, postgres }, ...args),
+        teardown: addons.teardown,
+      },
+    })
     const settings = createSettingsService({ store, clock })
+    // The session service asks the IdP through the SSO service, which opens sessions: late-bound.
+    const late: { sso?: SsoService } = {}
+    const sessions = createSessionService({
+      store,
+      keyring,
+      pepper,
+      clock,
+      idpRefresh: (row, refreshToken) =>
+        late.sso === undefined
+          ? Promise.resolve({ ok: false, reason: 'sso not ready' })
+          : late.sso.idpRefresh(row, refreshToken),
+    })
+    const oidcClients = createOidcClients({ keyring })
+    const sso = createSsoService({ store, clock, pepper, oidcClients, sessions })
+    late.sso = sso
+    const tokenSignIn = createTokenSignIn({ store, authenticate: tokens.authenticate, sessions })
     const deps = { store, documents, variables, projects, tokens, events }
     const routes = [
       projectRoutes(deps),
@@ -175,6 +239,18 @@ export async function wire(
       secretRequestRoutes({
         ...deps,
         secretRequests: createSecretRequestService({ store, variables, pepper, clock }),
+      }),
+      sessionRoutes({
+        sessions,
+        tokenSignIn,
+        sessionSettings: createSessionSettings({ store, clock }),
+        publicUrl: config.publicUrl,
+      }),
+      addonRoutes({ addons }),
+      ssoRoutes({
+        sso,
+        ssoConfig: createSsoConfig({ store, keyring, clock }),
+        publicUrl: config.publicUrl,
       }),
       dashboardRoutes(),
       keyRoutes({ keys }),
@@ -190,6 +266,7 @@ export async function wire(
       events,
       routes,
       authenticate: tokens.authenticate,
+      authenticateSession: sessions.authenticate,
       ownerTokenFile,
       sweepExpired: previews.sweepExpired,
       startWebhooks: webhooks.start,

@@ -361,6 +361,14 @@ export interface RevisionReads {
   latest(scope: DocumentScope): Promise<RevisionRow | undefined>
   /** The latest revision's ciphertext and identity only: one narrow row, nothing to decode. */
   latestSealed(scope: DocumentScope): Promise<SealedRevision | undefined>
+  /**
+   * As `latestSealed`, but without the ciphertext (`sealed: null`) when the latest revision's id
+   * is `knownId`: a writer that holds that revision opened skips the blob, in one statement.
+   */
+  latestSealedUnless(
+    scope: DocumentScope,
+    knownId: string | null,
+  ): Promise<(Omit<SealedRevision, 'sealed'> & { sealed: Buffer | null }) | undefined>
   get(scope: DocumentScope, number: number): Promise<RevisionRow | undefined>
   getById(workspaceId: string, id: string): Promise<RevisionRow | undefined>
   /** Newest first, without the sealed blob. */
@@ -460,6 +468,91 @@ export interface ServerSecretRepo extends ServerSecretReads {
   /** CONFLICT when a secret of that name exists (two replicas starting at once: re-read). */
   create(row: ServerSecretRow): Promise<ServerSecretRow>
   rewrap(name: string, wrapped: Uint8Array, rootKeyId: string): Promise<void>
+}
+
+// ---- browser and CLI sessions (migration 0008) ----------------------------------------------
+
+export type SessionKind = 'sso' | 'token'
+export type SessionClient = 'browser' | 'cli'
+export interface SessionRow {
+  /** `ses_…`: not a secret (audit rows and lists name it). */
+  id: string
+  workspaceId: string
+  memberId: string
+  /** `token`: opened with a personal token (break-glass); `sso`: opened through the IdP. */
+  kind: SessionKind
+  client: SessionClient
+  /** The personal token a `token` session was opened with (re-checked on every request). */
+  tokenId: string | null
+  /** HMAC of the session secret (the cookie value); the secret itself is never stored. */
+  secretHash: Buffer
+  /** HMAC of the CLI's refresh secret, null for browser sessions. */
+  refreshHash: Buffer | null
+  createdAt: Timestamp
+  lastSeenAt: Timestamp
+  /** Absolute end of the session. */
+  expiresAt: Timestamp
+  /** The session ends after this many seconds without a request. */
+  idleTimeoutSeconds: number
+  /** When the current secret stops working (CLI: short-lived, renewed by refresh). */
+  accessExpiresAt: Timestamp
+  /** When the IdP must next confirm the member (SSO sessions only). */
+  idpRefreshAt: Timestamp | null
+  /** The IdP's refresh token sealed under the workspace data key (AAD environment `~session`). */
+  sealedIdpRefresh: Buffer | null
+  keyId: string | null
+  revokedAt: Timestamp | null
+}
+export type NewSession = Omit<SessionRow, 'revokedAt'>
+/** What a refresh rewrites (new secrets, the IdP's new refresh token and next deadline). */
+export interface SessionRenewal {
+  secretHash?: Buffer
+  refreshHash?: Buffer | null
+  accessExpiresAt?: Timestamp
+  idpRefreshAt?: Timestamp | null
+  sealedIdpRefresh?: Buffer | null
+  keyId?: string | null
+}
+
+export interface SessionReads {
+  getBySecretHash(hash: Uint8Array): Promise<SessionRow | undefined>
+  getByRefreshHash(hash: Uint8Array): Promise<SessionRow | undefined>
+  get(workspaceId: string, id: string): Promise<SessionRow | undefined>
+}
+export interface SessionRepo extends SessionReads {
+  create(row: NewSession): Promise<SessionRow>
+  touch(id: string, at: Timestamp): Promise<void>
+  /** Compare-and-set on `idpRefreshAt`/secret: false when another request renewed it first. */
+  renew(id: string, expectSecretHash: Uint8Array, patch: SessionRenewal): Promise<boolean>
+  /** Sets `revokedAt` once; NOT_FOUND if none. */
+  revoke(workspaceId: string, id: string, at: Timestamp): Promise<void>
+}
+
+/** Per-workspace sign-in settings: session lifetimes and the OIDC provider (migration 0008). */
+export interface AuthSettingsRow {
+  workspaceId: string
+  sessionLifetimeSeconds: number
+  idleTimeoutSeconds: number
+  ssoIssuer: string | null
+  ssoClientId: string | null
+  /** The client secret sealed under the workspace data key (AAD environment `~sso`). */
+  ssoSealedSecret: Buffer | null
+  ssoKeyId: string | null
+  ssoAllowedDomains: string[]
+  /** The ID-token claim whose values map to roles (e.g. `groups`). */
+  ssoRoleClaim: string | null
+  /** Claim value → role. */
+  ssoRoleMap: Record<string, MemberRole>
+  /** Role of a member no mapping matches; null = such a member is refused. */
+  ssoDefaultRole: MemberRole | null
+  updatedAt: Timestamp
+}
+export interface AuthSettingsReads {
+  get(workspaceId: string): Promise<AuthSettingsRow | undefined>
+}
+export interface AuthSettingsRepo extends AuthSettingsReads {
+  /** Inserts or replaces the workspace's row. */
+  put(row: AuthSettingsRow): Promise<AuthSettingsRow>
 }
 
 // ---- webhooks -------------------------------------------------------------------------------
@@ -568,9 +661,48 @@ export interface WebhookDeliveryRepo extends WebhookDeliveryReads {
   requeue(workspaceId: string, id: string, at: Timestamp): Promise<WebhookDeliveryRow>
 }
 
+// ---- add-ons (migration 0007) ---------------------------------------------------------------
+
+/**
+ * How an add-on's variables came to be: given by the caller (`external`), made by Tresor's
+ * built-in provisioner (`provisioned`: database and role exist on the server), forked from the
+ * parent's database for a preview (`forked`), or copied from the parent as is (`shared`).
+ */
+export type AddonMode = 'external' | 'provisioned' | 'forked' | 'shared'
+/** An add-on attached to an environment: clear metadata only, its values are in the revision. */
+export interface AddonRow {
+  workspaceId: string
+  projectId: string
+  environmentId: string
+  name: string
+  mode: AddonMode
+  /** Names of its variables, never values. */
+  keys: string[]
+  /** The database and role Tresor made (provisioned or forked), dropped on detach or expiry. */
+  databaseName: string | null
+  roleName: string | null
+  /** The environment a preview's add-on was forked or copied from. */
+  parentEnvironmentId: string | null
+  createdBy: string
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+export interface AddonReads {
+  get(workspaceId: string, environmentId: string, name: string): Promise<AddonRow | undefined>
+  /** An environment's add-ons by name. */
+  list(workspaceId: string, environmentId: string): Promise<AddonRow[]>
+}
+export interface AddonRepo extends AddonReads {
+  /** Creates or replaces the row of (environment, name). */
+  put(row: AddonRow): Promise<AddonRow>
+  /** True when a row was deleted. */
+  delete(workspaceId: string, environmentId: string, name: string): Promise<boolean>
+}
+
 // ---- the store ------------------------------------------------------------------------------
 
 export interface StoreReads {
+  addons: AddonReads
   workspaces: WorkspaceReads
   dataKeys: DataKeyReads
   members: MemberReads
@@ -584,9 +716,12 @@ export interface StoreReads {
   serverSecrets: ServerSecretReads
   webhooks: WebhookReads
   webhookDeliveries: WebhookDeliveryReads
+  sessions: SessionReads
+  authSettings: AuthSettingsReads
 }
 
 export interface StoreTx {
+  addons: AddonRepo
   workspaces: WorkspaceRepo
   dataKeys: DataKeyRepo
   members: MemberRepo
@@ -600,6 +735,8 @@ export interface StoreTx {
   serverSecrets: ServerSecretRepo
   webhooks: WebhookRepo
   webhookDeliveries: WebhookDeliveryRepo
+  sessions: SessionRepo
+  authSettings: AuthSettingsRepo
 }
 
 export interface StoreHealth {

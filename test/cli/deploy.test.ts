@@ -119,6 +119,7 @@ describe('deploy', () => {
         'production   0         -        never deployed',
         '',
         'REQUIRED KEY  development  staging  production',
+        'SENTRY_DSN    missing      missing  missing',
         'STRIPE_KEY    -            missing  -',
         '',
       ].join('\n'),
@@ -127,7 +128,9 @@ describe('deploy', () => {
       [
         'Needs a deploy: staging.',
         'Never deployed: development and production.',
-        'staging is missing STRIPE_KEY: deploys will fail.',
+        'development is missing SENTRY_DSN: deploys will fail.',
+        'staging is missing SENTRY_DSN and STRIPE_KEY: deploys will fail.',
+        'production is missing SENTRY_DSN: deploys will fail.',
         '',
       ].join('\n'),
     )
@@ -142,12 +145,13 @@ describe('deploy', () => {
       (await cli.tresor(['status', '-p', 'shop', '--json'])).stdout,
     ) as StatusJson
     expect(json.requiredKeys).toEqual({
+      SENTRY_DSN: { development: 'missing', staging: 'ok', production: 'missing' },
       STRIPE_KEY: { development: '-', staging: 'ok', production: '-' },
     })
     expect((await cli.tresor(['deploy', ...staging, '-q'])).stdout).toBe('3\n')
   })
 
-  it.skip('status lists the project-wide required keys for every environment (skipped: GET /v1/projects/{project} does not return requiredKeys yet)', async () => {
+  it('status lists the project-wide required keys for every environment', async () => {
     const json = JSON.parse(
       (await cli.tresor(['status', '-p', 'shop', '--json'])).stdout,
     ) as StatusJson
@@ -156,6 +160,18 @@ describe('deploy', () => {
       staging: 'ok',
       production: 'missing',
     })
+    expect(json.environments.map((e) => [e.env, e.missingKeys])).toEqual([
+      ['development', ['SENTRY_DSN']],
+      ['staging', []],
+      ['production', ['SENTRY_DSN']],
+    ])
+    const text = await cli.tresor(['status', '-p', 'shop'])
+    expect(text.stdout.split('\n').slice(-4)).toEqual([
+      'REQUIRED KEY  development  staging  production',
+      'SENTRY_DSN    missing      ok       missing',
+      'STRIPE_KEY    -            ok       -',
+      '',
+    ])
   })
 })
 

@@ -44,6 +44,7 @@ describe('projects and environments', () => {
       'environments',
       'id',
       'name',
+      'requiredKeys',
       'slug',
     ])
   })

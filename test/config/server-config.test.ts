@@ -177,6 +177,8 @@ describe('SERVER_SETTINGS_JSON_SCHEMA', () => {
       'TRESOR_LOG_LEVEL',
       'TRESOR_BODY_LIMIT',
       'TRESOR_TRUST_PROXY',
+      'TRESOR_PUBLIC_URL',
+      'TRESOR_ADDON_POSTGRES_ADMIN_URL',
     ])
     expect(props['TRESOR_PORT']).toMatchObject({
       type: 'string',

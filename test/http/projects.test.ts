@@ -9,6 +9,7 @@ interface Project {
   slug: string
   name: string
   environments: { id: string; slug: string }[]
+  requiredKeys: string[]
   createdAt: string
 }
 
@@ -26,10 +27,27 @@ describeApp('project and environment routes', (t) => {
         { id: like(/^env_/), slug: 'staging' },
         { id: like(/^env_/), slug: 'production' },
       ],
+      requiredKeys: [],
       createdAt: like(/^\d{4}-\d\d-\d\dT.*Z$/),
     })
     expect(await ok(t(), 'GET', `/v1/projects/${body.id}`)).toEqual(body)
     expect(await ok(t(), 'GET', '/v1/repos/shop')).toEqual(body)
+  })
+
+  it('GET /v1/projects/{project} and the list carry the project-wide required keys', async () => {
+    const made = await ok<Project>(t(), 'POST', '/v1/projects', {
+      body: { slug: 'req' },
+      status: 201,
+    })
+    await ok(t(), 'PATCH', '/v1/projects/req', { body: { requiredKeys: ['SENTRY_DSN', 'A_KEY'] } })
+    const got = await ok<Project>(t(), 'GET', '/v1/projects/req')
+    expect(got).toEqual({ ...made, requiredKeys: ['SENTRY_DSN', 'A_KEY'] })
+    const list = await ok<{ projects: Project[] }>(t(), 'GET', '/v1/projects')
+    expect(list.projects.find((p) => p.slug === 'req')?.requiredKeys).toEqual([
+      'SENTRY_DSN',
+      'A_KEY',
+    ])
+    await ok(t(), 'DELETE', '/v1/projects/req', { status: 204 })
   })
 
   it('takes its own environment list and name; a taken slug is 409; a bad slug 400 naming the field', async () => {

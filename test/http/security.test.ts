@@ -127,13 +127,24 @@ describeApp('security of every route', (t) => {
 
   it('refuses every write of a read-only token with 403 and changes nothing', async () => {
     const before = await snapshot(t(), w)
+    // Signing out of (or refreshing) one's own session needs no scope: a viewer must be able to
+    // sign out. A bearer token has no session to end, so those answer 404 and change nothing.
+    const ownSession = (r: RouteInfo) => r.url.startsWith('/v1/session')
     const got = await statuses(
       w.tokens.readOnly,
       'readOnly',
-      (r) => (isWrite(r) && !r.public ? w.ids : undefined),
+      (r) => (isWrite(r) && !r.public && !ownSession(r) ? w.ids : undefined),
       false,
     )
     expect(got).toEqual(every(403, got))
+    const session = await statuses(
+      w.tokens.readOnly,
+      'readOnly',
+      (r) => (isWrite(r) && !r.public && ownSession(r) ? w.ids : undefined),
+      false,
+    )
+    expect(Object.keys(session).length).toBeGreaterThan(0)
+    expect(session).toEqual(every(404, session))
     expect(await snapshot(t(), w)).toEqual(before)
   })
 

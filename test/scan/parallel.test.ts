@@ -35,7 +35,11 @@ it('shares files out by size, largest first to the lightest share', () => {
 
 it('finds the same leaks on 3 threads as on 1, in a tree big enough to fork', async () => {
   await build({
-    entryPoints: { engine: join(import.meta.dirname, 'helpers', 'engine-entry.ts') },
+    entryPoints: {
+      engine: join(import.meta.dirname, 'helpers', 'engine-entry.ts'),
+      // The workers' entry, found beside the engine as dist/scan-worker.js is beside the CLI.
+      'scan-worker': join(import.meta.dirname, '../../src/cli/commands/scan-worker.ts'),
+    },
     outdir: join(dir, 'bundle'),
     bundle: true,
     format: 'esm',

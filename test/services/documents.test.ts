@@ -1,8 +1,11 @@
 import { expect, it } from 'vitest'
+import { mergeDocument } from '../../src/core/dotenv/index.ts'
 import { AppError, isAppError } from '../../src/core/errors.ts'
 import { forEachStore } from '../helpers/stores.ts'
 import { rawQuery } from './helpers/raw.ts'
-import { canary, createWorld, mergePlan } from './helpers/world.ts'
+import { createDocumentService } from '../../src/services/documents/document-service.ts'
+import { createKeyService } from '../../src/services/keys/key-service.ts'
+import { canary, clock, createWorld, keyringOf, mergePlan } from './helpers/world.ts'
 
 const failure = (p: Promise<unknown>) =>
   p.then(
@@ -159,6 +162,87 @@ forEachStore('document service', (db) => {
       expect(err?.message).toBe('ciphertext could not be opened')
     }
     expect((await w.documents.read(w.staging)).values.has('C')).toBe(true)
+  })
+
+  it('a cached head is used only while it is the head (another writer, a refused plan)', async () => {
+    const w = await createWorld(db().store)
+    const other = createDocumentService({ store: w.store, keyring: w.keyring, clock })
+    await w.documents.commit(w.production, w.ctx, mergePlan({ A: '1' }))
+    await other.commit(w.production, w.ctx, mergePlan({ B: '2' }))
+    const out = await w.documents.commit(w.production, w.ctx, mergePlan({ C: '3' }))
+    expect(out.state.revision).toBe(3)
+    expect([...out.state.values]).toEqual([
+      ['A', '1'],
+      ['B', '2'],
+      ['C', '3'],
+    ])
+    const stale = await failure(
+      w.documents.commit(w.production, w.ctx, mergePlan({ D: '4' }), { baseRevision: 2 }),
+    )
+    expect(stale).toMatchObject({ code: 'PRECONDITION_FAILED', meta: { currentRevision: 3 } })
+    const refused = await failure(
+      w.documents.commit(w.production, w.ctx, () => {
+        throw new AppError('VALIDATION_FAILED', 'refused by the plan')
+      }),
+    )
+    expect(isAppError(refused, 'VALIDATION_FAILED')).toBe(true)
+    const next = await w.documents.commit(w.production, w.ctx, mergePlan({ A: '5' }))
+    expect(next.state.revision).toBe(4)
+    const read = await w.documents.read(w.production)
+    expect([...read.values]).toEqual([...next.state.values])
+    expect(read.values.get('A')).toBe('5')
+    expect((await w.store.revisions.list(w.production)).map((r) => r.number)).toEqual([4, 3, 2, 1])
+  })
+
+  it('the clear key index follows a kind change, a removal and a re-ordering of keys', async () => {
+    const w = await createWorld(db().store)
+    const index = async () => (await w.store.revisions.latest(w.production))?.keyIndex
+    await w.documents.commit(w.production, w.ctx, mergePlan({ A: '1', B: '2' }))
+    await w.documents.commit(w.production, w.ctx, mergePlan({ A: '3' }))
+    expect(await index()).toEqual([
+      { key: 'A', kind: 'config' },
+      { key: 'B', kind: 'config' },
+    ])
+    await w.documents.commit(w.production, w.ctx, mergePlan({ B: '4' }, { B: 'secret' }))
+    expect(await index()).toEqual([
+      { key: 'A', kind: 'config' },
+      { key: 'B', kind: 'secret' },
+    ])
+    await w.documents.commit(w.production, w.ctx, (state) => ({
+      doc: mergeDocument(state.doc, { delete: ['A'] }).doc,
+      changedKeys: ['A'],
+      audit: { action: 'vars.delete', keys: ['A'] },
+      result: undefined,
+    }))
+    expect(await index()).toEqual([{ key: 'B', kind: 'secret' }])
+    await w.documents.commit(w.production, w.ctx, mergePlan({ A: '5' }))
+    expect(await index()).toEqual([
+      { key: 'B', kind: 'secret' },
+      { key: 'A', kind: 'config' },
+    ])
+  })
+
+  it('a head re-sealed under a newer data key elsewhere makes the next write seal under it', async () => {
+    const w = await createWorld(db().store)
+    await w.documents.commit(w.production, w.ctx, mergePlan({ A: '1' }))
+    const v1 = (await w.keyring.currentKey(w.workspaceId)).keyId
+    // Another process (its own keyring) rotates and re-seals; this keyring still trusts v1.
+    const elsewhere = keyringOf(w.store, w.provider)
+    const keys = createKeyService({
+      store: w.store,
+      keyring: elsewhere,
+      provider: w.provider,
+      clock,
+    })
+    const { keyId: v2 } = await keys.rotateDataKey(w.ctx)
+    expect(v2).not.toBe(v1)
+    const out = await w.documents.commit(w.production, w.ctx, mergePlan({ B: '2' }))
+    expect(out.state.revision).toBe(2)
+    expect((await w.store.revisions.latestSealed(w.production))?.keyId).toBe(v2)
+    expect([...(await w.documents.read(w.production)).values]).toEqual([
+      ['A', '1'],
+      ['B', '2'],
+    ])
   })
 
   it('a commit whose audit append fails leaves no revision (one transaction)', async () => {

@@ -76,6 +76,38 @@ forEachStore('revisions', (db) => {
     expect(page[0]).toMatchObject({ changedKeys: ['A'], keyIndex: [{ key: 'A', kind: 'secret' }] })
   })
 
+  it('latestSealedUnless withholds the blob only when the head is the revision the caller holds', async () => {
+    const { store } = db()
+    const s = await seed(store)
+    const other = await seed(store)
+    const rows = [1, 2].map((n) => revision(s.scope, s.keyId, n))
+    await store.transaction(async (tx) => {
+      for (const r of rows) await tx.revisions.append(r)
+    })
+    const [first, head] = rows as [(typeof rows)[0], (typeof rows)[0]]
+    const identity = {
+      ...{ id: head.id, workspaceId: head.workspaceId, projectId: head.projectId },
+      ...{ environmentId: head.environmentId, number: 2, createdAt: head.createdAt },
+      keyId: head.keyId,
+    }
+    const unless = (known: string | null) =>
+      store.transaction((tx) => tx.revisions.latestSealedUnless(s.scope, known))
+    expect(await unless(head.id)).toEqual({ ...identity, sealed: null })
+    for (const known of [null, first.id, 'rev_unknown']) {
+      const r = await unless(known)
+      expect(r).toEqual({ ...identity, sealed: expect.any(Buffer) as Buffer })
+      expect(Buffer.compare(r?.sealed ?? Buffer.alloc(0), head.sealed)).toBe(0)
+    }
+    // Another workspace's scope sees nothing, even when it names the head's id.
+    const foreign = { ...s.scope, workspaceId: other.workspace.id }
+    expect(
+      await store.transaction((tx) => tx.revisions.latestSealedUnless(foreign, head.id)),
+    ).toBeUndefined()
+    expect(
+      await store.transaction((tx) => tx.revisions.latestSealedUnless(other.scope, null)),
+    ).toBeUndefined()
+  })
+
   it('another workspace cannot read a revision by id or scope', async () => {
     const { store } = db()
     const a = await seed(store)
@@ -100,6 +132,7 @@ forEachStore('revisions', (db) => {
         'getById',
         'latest',
         'latestSealed',
+        'latestSealedUnless',
         'list',
         'listSealedByKey',
         'reseal',

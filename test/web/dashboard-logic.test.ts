@@ -108,6 +108,21 @@ describe('compare matrix', () => {
       ['SENTRY_DSN', true, 'missing', 'missing!'],
     ])
   })
+
+  it("requires the project's required keys in every environment", () => {
+    const envs = [env('staging'), env('production', ['LOG_LEVEL'])]
+    const vars = new Map<string, Var[]>([
+      ['staging', [{ key: 'SENTRY_DSN', kind: 'config', value: 'https://sentry.test/1' }]],
+      ['production', []],
+    ])
+    const m = compareMatrix(envs, vars, ['SENTRY_DSN'])
+    expect(
+      m.map((r) => [r.key, r.required, ...r.cells.map((c) => c.state + (c.required ? '!' : ''))]),
+    ).toEqual([
+      ['LOG_LEVEL', true, 'missing', 'missing!'],
+      ['SENTRY_DSN', true, 'present!', 'missing!'],
+    ])
+  })
 })
 
 describe('routes', () => {

@@ -23,7 +23,7 @@ describeBrowser('dashboard: env vars, redeploy banner, deploy, reveal', () => {
   const row = (key: string) =>
     page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: key, exact: true }) })
 
-  it('refuses an unknown token with the reason, then signs in and keeps the token in this tab only', async () => {
+  it('refuses an unknown token with the reason, then signs in with an HttpOnly session cookie and keeps no token in the page', async () => {
     await page.goto(`${s.url}/projects/shop`)
     await expect(page.getByRole('heading', { name: 'First time here?' }).isVisible()).resolves.toBe(
       true,
@@ -37,10 +37,19 @@ describeBrowser('dashboard: env vars, redeploy banner, deploy, reveal', () => {
     await page.getByRole('heading', { name: 'Env Vars' }).waitFor()
     expect(new URL(page.url()).pathname).toBe('/projects/shop/envs/development')
     const storage = await page.evaluate(() => ({
-      session: Object.values(sessionStorage),
+      session: Object.keys(sessionStorage).length,
       local: Object.keys(localStorage).length,
+      script: document.cookie,
     }))
-    expect(storage).toEqual({ session: [s.ownerToken], local: 0 })
+    expect(storage).toEqual({ session: 0, local: 0, script: '' })
+    const cookies = await page.context().cookies()
+    expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path])).toEqual([
+      ['tresor_session', true, 'Lax', '/'],
+    ])
+    expect(cookies[0]?.value).toMatch(/^tresor_ses_[A-Za-z0-9_-]{43}$/)
+    // A reload keeps the session: the cookie, not the page, holds it.
+    await page.reload()
+    await page.getByRole('button', { name: 'Sign out' }).waitFor()
     expect(page.url()).not.toContain(s.ownerToken)
   })
 

@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { createApi } from './api/client.ts'
-import { clearToken, loadToken, saveToken } from './api/session.ts'
+import {
+  closeSession,
+  openSession,
+  resumeSession,
+  ssoEnabled,
+  type BrowserSession,
+} from './api/session.ts'
 import type { Member, Whoami } from './api/types.ts'
 import { Layout } from './components/layout.tsx'
 import { useRoute, type Route } from './lib/router.ts'
@@ -14,8 +20,21 @@ import { TokensPage } from './pages/tokens.tsx'
 import { SessionContext, type Session } from './session.tsx'
 
 interface SignedIn {
-  token: string
+  session: BrowserSession
   me: Whoami
+}
+
+// Why an SSO sign-in came back refused (the server redirects to /?sso_error=CODE).
+const SSO_ERRORS: Record<string, string> = {
+  denied:
+    'Single sign-on refused you: your account or its email domain may not use this workspace.',
+  failed: 'Single sign-on failed: the identity provider’s answer could not be verified. Try again.',
+  unavailable: 'Single sign-on is not available right now. Sign in with a token instead.',
+}
+
+function ssoNotice(): string | undefined {
+  const code = new URLSearchParams(window.location.search).get('sso_error')
+  return code === null ? undefined : (SSO_ERRORS[code] ?? SSO_ERRORS.failed)
 }
 
 function Page({ route }: { route: Route }) {
@@ -46,35 +65,37 @@ function Page({ route }: { route: Route }) {
 export function App() {
   const route = useRoute()
   const [signedIn, setSignedIn] = useState<SignedIn | undefined>(undefined)
-  const [resuming, setResuming] = useState(() => loadToken() !== undefined)
+  const [resuming, setResuming] = useState(true)
+  const [sso, setSso] = useState(false)
   const [members, setMembers] = useState<Member[]>([])
-  const [notice, setNotice] = useState<string | undefined>(undefined)
+  const [notice, setNotice] = useState<string | undefined>(ssoNotice)
 
-  const signIn = useCallback(async (token: string) => {
-    const me = await createApi(token).whoami()
-    saveToken(token)
+  const enter = useCallback(async (session: BrowserSession) => {
+    const me = await createApi(session.csrfToken).whoami()
     setNotice(undefined)
-    setSignedIn({ token, me })
+    setSignedIn({ session, me })
   }, [])
+  const signIn = useCallback(async (token: string) => enter(await openSession(token)), [enter])
   const signOut = useCallback(() => {
-    clearToken()
+    if (signedIn !== undefined) void closeSession(signedIn.session)
     setSignedIn(undefined)
-  }, [])
+  }, [signedIn])
   const expired = useCallback(() => {
     setNotice('Your session ended: the token was revoked or has expired. Sign in again.')
-    signOut()
-  }, [signOut])
+    setSignedIn(undefined)
+  }, [])
 
   useEffect(() => {
-    const token = loadToken()
-    if (token === undefined) return
-    signIn(token)
-      .catch(() => clearToken())
+    // The HttpOnly cookie cannot be seen from here: ask the server whether it names a session.
+    resumeSession()
+      .then((session) => (session === undefined ? undefined : enter(session)))
+      .catch(() => undefined)
       .finally(() => setResuming(false))
-  }, [signIn])
+    void ssoEnabled().then(setSso)
+  }, [enter])
 
   const api = useMemo(
-    () => signedIn && createApi(signedIn.token, { onUnauthenticated: expired }),
+    () => signedIn && createApi(signedIn.session.csrfToken, { onUnauthenticated: expired }),
     [signedIn, expired],
   )
   useEffect(() => {
@@ -87,7 +108,6 @@ export function App() {
     const names = new Map(members.map((m) => [m.id, m.name !== '' ? m.name : m.email]))
     return {
       api,
-      token: signedIn.token,
       me: signedIn.me,
       nameOf: (id) => names.get(id) ?? id,
       signOut,
@@ -95,7 +115,7 @@ export function App() {
   }, [signedIn, api, members, signOut])
 
   if (resuming) return <p className="page muted">Loading…</p>
-  if (session === undefined) return <SignIn onSignIn={signIn} notice={notice} />
+  if (session === undefined) return <SignIn onSignIn={signIn} notice={notice} sso={sso} />
   return (
     <SessionContext.Provider value={session}>
       <Layout route={route}>

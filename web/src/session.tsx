@@ -2,10 +2,9 @@ import { createContext, useContext } from 'react'
 import type { Api } from './api/client.ts'
 import type { Whoami } from './api/types.ts'
 
-/** The signed-in state every page reads: the API bound to the token, and who the token is. */
+/** The signed-in state every page reads: the API over the session cookie, and who is signed in. */
 export interface Session {
   api: Api
-  token: string
   me: Whoami
   /** A member's or token's display name by id (falls back to the id). */
   nameOf: (id: string) => string

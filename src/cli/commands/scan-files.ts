@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import {
   looksBinary,
@@ -37,6 +37,8 @@ export function createIgnoreTree(base: string, useGitignore: boolean): IgnoreTre
     let rules = cache.get(dir)
     if (rules === undefined) {
       rules = names.flatMap((n) => {
+        // Most directories have none: a stat that answers undefined costs less than a throw.
+        if (statSync(join(dir, n), { throwIfNoEntry: false }) === undefined) return []
         try {
           return parseIgnore(readFileSync(join(dir, n), 'utf8'))
         } catch {
@@ -47,6 +49,17 @@ export function createIgnoreTree(base: string, useGitignore: boolean): IgnoreTre
     }
     return rules
   }
+  // True when no ignore file applies in `dir` (inside `base`): neither there nor above it.
+  const noRules = new Map<string, boolean>()
+  const nothingApplies = (dir: string): boolean => {
+    let none = noRules.get(dir)
+    if (none === undefined) {
+      const up = dirname(dir)
+      none = rulesOf(dir).length === 0 && (dir === base || up === dir || nothingApplies(up))
+      noRules.set(dir, none)
+    }
+    return none
+  }
   const tree: IgnoreTree = {
     isPathIgnored(absFile) {
       const parts = relative(base, absFile).split(sep)
@@ -56,7 +69,7 @@ export function createIgnoreTree(base: string, useGitignore: boolean): IgnoreTre
     },
     isIgnored(absPath, isDir) {
       const rel = relative(base, absPath)
-      if (rel === '' || rel.startsWith('..')) return false
+      if (rel === '' || rel.startsWith('..') || nothingApplies(dirname(absPath))) return false
       const parts = rel.split(sep)
       let verdict = false
       let dir = base
@@ -87,26 +100,42 @@ export interface ScanFile {
 export function listFiles(paths: readonly string[], cwd: string, ignore: IgnoreTree): ScanFile[] {
   const out: ScanFile[] = []
   const seen = new Set<string>()
-  const visit = (abs: string, explicit: boolean) => {
-    if (seen.has(abs)) return
-    seen.add(abs)
+  // One readdir per directory gives each entry's type: only files are stat'ed (for their size).
+  const visitDir = (abs: string, prefix: string) => {
+    const entries = readdirSync(abs, { withFileTypes: true }).sort(byName)
+    for (const e of entries) {
+      const child = join(abs, e.name)
+      if (e.isSymbolicLink() || seen.has(child)) continue
+      seen.add(child)
+      const isDir = e.isDirectory()
+      if (isDir && ALWAYS_SKIPPED.has(e.name)) continue
+      if (!isDir && !e.isFile()) continue
+      if (ignore.isIgnored(child, isDir)) continue
+      const shown = prefix === '' ? e.name : `${prefix}/${e.name}`
+      if (isDir) visitDir(child, shown)
+      else addFile(child, shown)
+    }
+  }
+  const addFile = (abs: string, display: string) => {
     const st = lstatSync(abs, { throwIfNoEntry: false })
-    if (st === undefined || st.isSymbolicLink()) return
-    const isDir = st.isDirectory()
-    if (!explicit && isDir && ALWAYS_SKIPPED.has(abs.slice(abs.lastIndexOf(sep) + 1))) return
-    if (ignore.isIgnored(abs, isDir)) return
-    if (st.isFile()) out.push({ abs, display: displayPath(cwd, abs), size: st.size })
-    if (!isDir) return
-    for (const name of readdirSync(abs).sort()) visit(join(abs, name), false)
+    if (st?.isFile() === true) out.push({ abs, display, size: st.size })
   }
   for (const p of paths) {
     const abs = resolve(cwd, p)
     if (statSync(abs, { throwIfNoEntry: false }) === undefined)
       throw new UsageError(`no such file or directory: ${p}`)
-    visit(abs, true)
+    if (seen.has(abs)) continue
+    seen.add(abs)
+    const st = lstatSync(abs)
+    if (st.isSymbolicLink() || ignore.isIgnored(abs, st.isDirectory())) continue
+    if (st.isDirectory()) visitDir(abs, relative(cwd, abs).split(sep).join('/'))
+    else if (st.isFile()) out.push({ abs, display: displayPath(cwd, abs), size: st.size })
   }
   return out
 }
+
+// The order of a plain sort of the names, as `readdirSync(dir).sort()` gives.
+const byName = (a: Dirent, b: Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 
 function displayPath(cwd: string, abs: string): string {
   const rel = relative(cwd, abs)
@@ -140,7 +169,7 @@ export function scanFiles(files: readonly ScanFile[], scanner: Scanner): FilesSc
       result.binary++
       continue
     }
-    result.findings.push(...scanner.scanText(bytes.toString('utf8'), file.display))
+    result.findings.push(...scanner.scanBytes(bytes, file.display))
   }
   return result
 }

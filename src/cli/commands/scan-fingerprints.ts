@@ -1,6 +1,6 @@
 import type { ScanFingerprints } from '../../api/scan.ts'
 import { createCaller, parseJson } from '../../client/request.ts'
-import { nodeTransport } from '../../client/node-transport.ts'
+import { netTransport } from '../../client/net-transport.ts'
 import { AppError } from '../../core/errors.ts'
 import { createFingerprintSet, type FingerprintSet } from '../../core/scan/index.ts'
 import type { VerbContext } from '../spec.ts'
@@ -29,7 +29,7 @@ export async function fetchFingerprints(
   const call = createCaller({
     baseUrl: url,
     token,
-    transport: nodeTransport(),
+    transport: netTransport(),
     userAgent: `tresor-cli/${ctx.io.version}`,
   })
   const res = await call({

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { Worker } from 'node:worker_threads'
 import { createFingerprintSet, createScanner, type FingerprintItem } from '../../core/scan/index.ts'
 import { scanFiles, type FilesScanned, type ScanFile } from './scan-files.ts'
 
@@ -9,17 +9,23 @@ export interface WireFingerprints {
   items: FingerprintItem[]
 }
 
-const MARK = 'tresor-scan-worker'
+/** Tells scan-worker.ts that it runs as a worker of this module. */
+export const MARK = 'tresor-scan-worker'
 /** Below this much text a second thread costs more to start than it saves. */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
-interface Job {
+/** What a worker is given. */
+export interface Job {
   mark: typeof MARK
   files: ScanFile[]
   fingerprints: WireFingerprints | undefined
 }
 
-function scanShare(files: ScanFile[], fingerprints: WireFingerprints | undefined): FilesScanned {
+/** Scans one share of the files (in this thread or a worker's). */
+export function scanShare(
+  files: ScanFile[],
+  fingerprints: WireFingerprints | undefined,
+): FilesScanned {
   const set =
     fingerprints === undefined
       ? undefined
@@ -27,15 +33,11 @@ function scanShare(files: ScanFile[], fingerprints: WireFingerprints | undefined
   return scanFiles(files, createScanner(set === undefined ? {} : { fingerprints: set }))
 }
 
-// This module is its own worker's entry point (also once bundled into a chunk): started with
-// the job's marker, it scans its share and posts the result back.
-const job = isMainThread ? undefined : (workerData as Job | undefined)
-if (job?.mark === MARK) parentPort?.postMessage(scanShare(job.files, job.fingerprints))
-
 function runWorker(files: ScanFile[], fingerprints: WireFingerprints | undefined) {
   return new Promise<FilesScanned>((resolve, reject) => {
     const data: Job = { mark: MARK, files, fingerprints }
-    const worker = new Worker(new URL(import.meta.url), { workerData: data })
+    // Built as dist/scan-worker.js, beside the chunk or bundle this module is part of.
+    const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: data })
     worker.once('message', (result: FilesScanned) => {
       resolve(result)
       void worker.terminate()
@@ -56,7 +58,7 @@ export function shareOut(files: readonly ScanFile[], n: number): ScanFile[][] {
   return shares.map((s) => s.files)
 }
 
-// Run from TypeScript source (tsx, vitest), a worker could not load this very file: Node 20
+// Run from TypeScript source (tsx, vitest), a worker could not load scan-worker.ts: Node 20
 // does not pass loader hooks to worker threads. The built CLI is plain JavaScript.
 const CAN_FORK = !import.meta.url.endsWith('.ts')
 

@@ -20,10 +20,10 @@ type Matrix = Record<string, Record<string, 'ok' | 'missing' | '-'>>
 const stateOf = (e: Environment): State =>
   e.currentRelease === null ? 'never deployed' : e.redeployRequired ? 'drifted' : 'in sync'
 
-// Keys every environment must have (the project's) plus each environment's own. The project's
-// list is read when the server includes it in GET /v1/projects/{project}.
+// Keys every environment must have (the project's) plus each environment's own. A server older
+// than the project's `requiredKeys` field has only the environments' lists.
 async function requiredKeys(client: TresorClient, project: string, envs: Environment[]) {
-  const p = (await client.projects.get(project)) as { requiredKeys?: string[] }
+  const p: { requiredKeys?: string[] } = await client.projects.get(project)
   const all = p.requiredKeys ?? []
   const byEnv = new Map(envs.map((e) => [e.slug, new Set([...all, ...e.requiredKeys])]))
   const keys = [...new Set([...all, ...envs.flatMap((e) => e.requiredKeys)])].sort()

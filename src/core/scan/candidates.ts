@@ -63,23 +63,93 @@ for (const ch of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 }
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13
 
+/** What a pass looks for: credential keywords, and spans of the lengths some secret has. */
+export interface PassTargets {
+  /** First two bytes of every word-start keyword (see `keywordPairs`). */
+  readonly pairs: Uint8Array
+  /** The shortest text a keyword's credential can be: none hides in a shorter blank-free run. */
+  readonly minKeywordRun: number
+  readonly lengths: LengthFilter
+}
+
+// Blanks and line ends: no credential holds one, and no candidate that could be a secret without
+// a blank does either (values with CR or LF are never fingerprinted).
+const BLANK = new Uint8Array(256)
+for (const c of [9, 10, 13, 32]) BLANK[c] = 1
+
 /**
- * The scanner's one pass over a file, the hot loop of `tresor scan`: a letter or digit costs one
- * table lookup. Reports every word start whose first two bytes are in `pairs` (see
- * `keywordPairs`), and every candidate span whose length a secret has: the maximal runs between
- * delimiters at three granularities, quoted text with spaces, runs with their base64 `=`
- * padding, and the value of a `KEY=value` or `key: value` line.
+ * The scanner's pass over a file, the hot loop of `tresor scan`. Reports every word start whose
+ * first two bytes are in `pairs` and that could begin a credential, and every candidate span
+ * whose length a secret has: the maximal runs between delimiters at three granularities, quoted
+ * text with spaces, runs with their base64 `=` padding, and the value of a `KEY=value` or
+ * `key: value` line.
+ *
+ * Every credential, and every candidate that can be a secret without a blank, lies in a run of
+ * at least `min(minKeywordRun, minLength)` bytes without a blank. So unless some secret has a
+ * blank (then quoted text and whole lines matter, and every byte is read), it looks only at the
+ * bytes that can end such a run (one lookup skips up to that many bytes, as a Boyer-Moore search
+ * does) and reads in full only the runs that long; an assignment's value after blanks is read
+ * from its `=`. Candidates with a blank inside may then go unreported: no secret can match them.
  */
-export function scanPass(bytes: Buffer, pairs: Uint8Array, lengths: LengthFilter, sink: PassSink) {
-  const { wanted, maxLength, minLength } = lengths
-  const spaced = lengths.maxSpaced !== 0
+export function scanPass(bytes: Buffer, targets: PassTargets, sink: PassSink): void {
+  const { lengths } = targets
+  if (lengths.maxSpaced !== 0) {
+    runPass(bytes, 0, bytes.length, targets, sink, new QuotedText(lengths, sink))
+    return
+  }
   const n = bytes.length
-  const quotes = new QuotedText(lengths, sink)
-  let s1 = 0 // where the current run of each granularity started
-  let s2 = 0
-  let s3 = 0
-  if (n > 1 && pairs[((bytes[0] as number) << 8) | (bytes[1] as number)] === 1) sink.keywordAt(0)
-  for (let i = 0; i < n; i++) {
+  const m = Math.max(1, Math.min(targets.minKeywordRun, lengths.minLength))
+  let doneTo = 0 // the end of the last run read in full
+  let s = 0 // a run starts here: s is 0 or follows a blank
+  while (s + m <= n) {
+    let j = s + m - 1
+    while (j >= s && BLANK[bytes[j] as number] === 0) j--
+    if (j >= s) {
+      s = j + 1
+      continue
+    }
+    if (s > 0 && lengths.maxLength !== 0) valueAfterBlanks(bytes, s, doneTo, lengths, sink)
+    doneTo = readRun(bytes, s, targets, sink)
+    s = doneTo + 1
+  }
+}
+
+// `KEY= value`, `key:  value`: the `=` or `:` is in the run before the blanks; when that run was
+// too short to be read, the value (this run) is read as an assignment here.
+function valueAfterBlanks(
+  bytes: Buffer,
+  s: number,
+  doneTo: number,
+  lengths: LengthFilter,
+  sink: PassSink,
+): void {
+  let p = s - 1
+  while (p >= doneTo && (bytes[p] === 32 || bytes[p] === 9)) p--
+  if (p < doneTo || p === s - 1 || (bytes[p] !== 61 && bytes[p] !== 58)) return
+  if (isAssignment(bytes, p)) assignedValue(bytes, p, lengths, sink)
+}
+
+/** Reads every byte of `bytes`, quoted text included (for secrets with a blank). */
+function runPass(
+  bytes: Buffer,
+  from: number,
+  to: number,
+  { pairs, lengths }: PassTargets,
+  sink: PassSink,
+  quotes: QuotedText,
+): number {
+  const { wanted, maxLength, minLength } = lengths
+  const n = bytes.length
+  let s1 = from // where the current run of each granularity started
+  let s2 = from
+  let s3 = from
+  if (from + 1 < n && pairs[((bytes[from] as number) << 8) | (bytes[from + 1] as number)] === 1)
+    sink.keywordAt(from)
+  // False while the line so far could be `KEY`, `export KEY` or blanks: only then may a `=` or
+  // `:` make it an assignment (isAssignment says for sure).
+  let dirty = false
+  let i = from
+  for (; i < to; i++) {
     const c = bytes[i] as number
     const cls = CLASS[c] as number
     if (cls === 0) continue
@@ -94,14 +164,76 @@ export function scanPass(bytes: Buffer, pairs: Uint8Array, lengths: LengthFilter
     if (cls === FINE) continue
     if (cls === HARD) {
       s1 = i + 1
-      if (spaced) quotes.onHardBreak(c, i)
-    } else if ((c === 61 || c === 58) && maxLength !== 0) {
-      afterEquals(bytes, i, s2, run3, lengths, sink)
+      quotes.onHardBreak(c, i)
+      if (c === NL) dirty = false
+      else if (BLANK[c] === 0) dirty = true
+    } else {
+      if ((c === 61 || c === 58) && maxLength !== 0)
+        afterEquals(bytes, i, s2, run3, dirty, lengths, sink)
+      dirty = true
     }
     s2 = i + 1
   }
+  if (i < n) {
+    if (i - s1 >= minLength) emitRuns(i, HARD, s1, s2, s3, lengths, sink)
+    return i
+  }
   for (const s of new Set([s3, s2, s1]))
     if (n - s <= maxLength && wanted[n - s] === 1) sink.candidate(s, n)
+  return n
+}
+
+// CLASS, with the blanks apart: where a run that `readRun` reads ends.
+const STOP = 5
+const RUN_CLASS = CLASS.slice()
+for (const c of [9, 10, 13, 32]) RUN_CLASS[c] = STOP
+
+/**
+ * What `runPass` does for one run without a blank, from `from` (0, or just after a blank) to the
+ * next blank; returns where that is. The hottest loop of `tresor scan`: kept apart so that it
+ * holds no quoted-text state.
+ */
+function readRun(bytes: Buffer, from: number, { pairs, lengths }: PassTargets, sink: PassSink) {
+  const { wanted, maxLength, minLength } = lengths
+  const n = bytes.length
+  let s1 = from // where the current run of each granularity started
+  let s2 = from
+  let s3 = from
+  // See runPass; the line before `from` is unknown here, so it starts as could-be-a-key.
+  let dirty = false
+  if (from + 1 < n && pairs[((bytes[from] as number) << 8) | (bytes[from + 1] as number)] === 1)
+    sink.keywordAt(from)
+  let i = from
+  for (; i < n; i++) {
+    const cls = RUN_CLASS[bytes[i] as number] as number
+    if (cls === 0) continue
+    if (cls === STOP) break
+    const next = i + 2 < n ? (bytes[i + 1] as number) : 0
+    if (FIRST[next] === 1 && pairs[(next << 8) | (bytes[i + 2] as number)] === 1)
+      sink.keywordAt(i + 1)
+    if (cls === PUNCT) continue
+    if (i - s1 >= minLength) emitRuns(i, cls, s1, s2, s3, lengths, sink)
+    if (cls === FINE) {
+      s3 = i + 1
+      continue
+    }
+    if (cls === HARD) s1 = i + 1
+    else {
+      const c = bytes[i] as number
+      if ((c === 61 || c === 58) && maxLength !== 0)
+        afterEquals(bytes, i, s2, s3, dirty, lengths, sink)
+      dirty = true
+    }
+    s3 = i + 1
+    s2 = i + 1
+  }
+  if (i < n) {
+    if (i - s1 >= minLength) emitRuns(i, HARD, s1, s2, s3, lengths, sink)
+    return i
+  }
+  for (const s of new Set([s3, s2, s1]))
+    if (n - s <= maxLength && wanted[n - s] === 1) sink.candidate(s, n)
+  return n
 }
 
 // The runs of each granularity that end at a break of class `cls` at `i`, when a secret has
@@ -170,6 +302,7 @@ function afterEquals(
   at: number,
   s2: number,
   s3: number,
+  dirty: boolean,
   lengths: LengthFilter,
   sink: PassSink,
 ): void {
@@ -181,7 +314,7 @@ function afterEquals(
       if (s2 !== s3 && wants(lengths, end - s2)) sink.candidate(s2, end)
     }
   }
-  if (isAssignment(bytes, at)) assignedValue(bytes, at, lengths, sink)
+  if (!dirty && isAssignment(bytes, at)) assignedValue(bytes, at, lengths, sink)
 }
 
 // True when the line reads `KEY=` or `KEY:` up to `at` (indentation and `export ` allowed): a
@@ -208,19 +341,24 @@ function endsWithExport(bytes: Buffer, last: number): boolean {
 // An unquoted value, trimmed, and without its ` # comment` (quoted ones are runs or quoted
 // text already): `KEY=pass;word=1`, `KEY=two words`, `key: a:b`.
 function assignedValue(bytes: Buffer, at: number, lengths: LengthFilter, sink: PassSink): void {
+  const n = bytes.length
   let start = at + 1
-  while (start < bytes.length && (bytes[start] === 32 || bytes[start] === 9)) start++
+  while (start < n && (bytes[start] === 32 || bytes[start] === 9)) start++
   const q = bytes[start]
   if (q === 34 || q === 39 || q === 96) return
-  const limit = Math.min(bytes.length, start + lengths.maxLength + 64)
-  let end = start
-  let comment = -1
-  for (; end < limit && bytes[end] !== NL; end++) {
-    if (comment === -1 && bytes[end] === 35 && isBlank(bytes[end - 1] as number)) comment = end
-  }
-  if (end === limit && end !== bytes.length) return // longer than any secret
+  const limit = Math.min(n, start + lengths.maxLength + 64)
+  const nl = bytes.indexOf(NL, start)
+  const lineEnd = nl === -1 ? n : nl
+  if (lineEnd >= limit && limit !== n) return // longer than any secret
+  const end = Math.min(lineEnd, limit)
+  if (end - start < lengths.minLength) return // shorter than any secret
   emitTrimmed(bytes, start, end, lengths, sink)
-  if (comment !== -1) emitTrimmed(bytes, start, comment, lengths, sink)
+  for (let k = start; k < end; k++) {
+    if (bytes[k] === 35 && isBlank(bytes[k - 1] as number)) {
+      emitTrimmed(bytes, start, k, lengths, sink)
+      return
+    }
+  }
 }
 
 function emitTrimmed(

@@ -11,6 +11,8 @@ export interface CredentialRule {
   readonly pattern: RegExp
   /** How much text from the keyword on the pattern may need (its longest match, plus one). */
   readonly window: number
+  /** Its shortest match: the scanner reads word starts only in blank-free runs this long. */
+  readonly minLength: number
   /** When true, a letter, digit or `_` right before the keyword means it is part of a longer word. */
   readonly wordStart: boolean
   /** Checks beyond the shape (checksum, entropy); false drops the match. */
@@ -36,6 +38,7 @@ export const CREDENTIAL_RULES: readonly CredentialRule[] = [
     keywords: ['tresor_pat_', 'tresor_svc_'],
     pattern: new RegExp(`(tresor_(?:pat|svc)_)([0-9A-Za-z]{39})${END}`, 'y'),
     window: 51,
+    minLength: 50,
     wordStart: true,
     verify: (m) => hasValidBase62Crc32(m[0], 11),
     hint: prefixHint,
@@ -46,6 +49,7 @@ export const CREDENTIAL_RULES: readonly CredentialRule[] = [
     keywords: ['AKIA', 'ASIA'],
     pattern: new RegExp(`(AKIA|ASIA)([A-Z2-7]{16})${END}`, 'y'),
     window: 21,
+    minLength: 20,
     wordStart: true,
     // AWS's documentation uses ids ending in EXAMPLE; they are not credentials.
     verify: (m) => !m[0].endsWith('EXAMPLE') && entropyOf(m, 2.5),
@@ -57,6 +61,7 @@ export const CREDENTIAL_RULES: readonly CredentialRule[] = [
     keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
     pattern: new RegExp(`(gh[pousr]_)([0-9A-Za-z]{36})${END}`, 'y'),
     window: 41,
+    minLength: 40,
     wordStart: true,
     verify: (m) => hasValidBase62Crc32(m[0], 4),
     hint: prefixHint,
@@ -67,6 +72,7 @@ export const CREDENTIAL_RULES: readonly CredentialRule[] = [
     keywords: ['github_pat_'],
     pattern: new RegExp(`(github_pat_)([0-9A-Za-z]{22}_[0-9A-Za-z]{59})${END}`, 'y'),
     window: 94,
+    minLength: 93,
     wordStart: true,
     verify: (m) => entropyOf(m, 4),
     hint: prefixHint,
@@ -77,6 +83,7 @@ export const CREDENTIAL_RULES: readonly CredentialRule[] = [
     keywords: ['sk_live_', 'rk_live_', 'sk_test_'],
     pattern: new RegExp(`([sr]k_(?:live|test)_)([0-9A-Za-z]{24,247})${END}`, 'y'),
     window: 256,
+    minLength: 32,
     wordStart: true,
     verify: (m) => m[1] !== 'rk_test_' && entropyOf(m, 3.5),
     hint: prefixHint,
@@ -90,6 +97,7 @@ export const CREDENTIAL_RULES: readonly CredentialRule[] = [
       'y',
     ),
     window: 200,
+    minLength: 47,
     wordStart: true,
     verify: (m) => shannonEntropy((m[2] ?? '').replace(/^[\d-]+/, '')) >= 3,
     hint: prefixHint,
@@ -108,6 +116,7 @@ export const CREDENTIAL_RULES: readonly CredentialRule[] = [
       'y',
     ),
     window: 1024,
+    minLength: 31,
     wordStart: false,
     verify: (m) => {
       const body = m[0].slice(16 + (m[1]?.length ?? 0) + (m[2]?.length ?? 0))
@@ -183,6 +192,9 @@ const WORD_START_RULES = CREDENTIAL_RULES.filter((r) => r.wordStart)
 
 /** Every keyword of the word-start rules (the scanner indexes their first two bytes). */
 export const WORD_START_KEYWORDS = WORD_START_RULES.flatMap((r) => r.keywords)
+
+/** The shortest credential of a word-start rule: none fits in a shorter run without a blank. */
+export const MIN_WORD_START_LENGTH = Math.min(...WORD_START_RULES.map((r) => r.minLength))
 
 // Keyword bytes by their first two bytes, so a word start is checked against its few candidates.
 const BY_PAIR = new Map<number, { rule: CredentialRule; keyword: Buffer }[]>()

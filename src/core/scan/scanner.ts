@@ -1,9 +1,10 @@
-import { keywordPairs, scanPass, type LengthFilter } from './candidates.ts'
+import { keywordPairs, scanPass, type LengthFilter, type PassTargets } from './candidates.ts'
 import { fingerprintValue, hintOf } from './fingerprint.ts'
 import { hintSlot, type FingerprintSet } from './fingerprint-set.ts'
 import {
   credentialAt,
   findUnanchoredCredentials,
+  MIN_WORD_START_LENGTH,
   WORD_START_KEYWORDS,
   type CredentialMatch,
 } from './rules.ts'
@@ -51,6 +52,11 @@ const NO_LENGTHS: LengthFilter = {
 }
 
 const hitOf = (m: CredentialMatch): Hit => ({ start: m.start, rule: m.rule, hint: m.hint })
+const targetsOf = (lengths: LengthFilter): PassTargets => ({
+  pairs: PAIRS,
+  minKeywordRun: MIN_WORD_START_LENGTH,
+  lengths,
+})
 
 /**
  * A scanner for credential formats and, given fingerprints, the project's own secret values.
@@ -59,10 +65,11 @@ const hitOf = (m: CredentialMatch): Hit => ({ start: m.start, rule: m.rule, hint
  */
 export function createScanner(options: ScannerOptions = {}): Scanner {
   const set = options.fingerprints
+  const targets = targetsOf(set ?? NO_LENGTHS)
   const scanBytes = (bytes: Buffer, path: string): Finding[] => {
     if (looksBinary(bytes)) return []
     const hits = findUnanchoredCredentials(bytes).map(hitOf)
-    scanPass(bytes, PAIRS, set ?? NO_LENGTHS, {
+    scanPass(bytes, targets, {
       keywordAt(i) {
         const m = credentialAt(bytes, i)
         if (m !== undefined) hits.push(hitOf(m))

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { can } from '../../core/actor.ts'
-import type { EventFilter } from '../../core/events.ts'
+import { can, type Actor } from '../../core/actor.ts'
+import type { EventFilter, EventType } from '../../core/events.ts'
 import { resolveEnvironment, resolveProject } from '../../services/projects/targets.ts'
 import type { TresorApp } from '../build-server.ts'
 import { openEventStream } from '../sse.ts'
@@ -8,9 +8,17 @@ import { ctxOf, type RouteDeps } from './route-deps.ts'
 
 const EventsQuerySchema = z.object({ project: z.string().optional(), env: z.string().optional() })
 
+// What a deploy-only token (a CI deployer, `tresor run --follow`) is told: the releases of the
+// environments it may deploy. Variable events name keys, which it may not read.
+const RELEASE_EVENTS: readonly EventType[] = ['release.created', 'release.updated']
+
+/** `deploy` for a token that may deploy but not read; `read` (the usual check) otherwise. */
+const viewOf = (actor: Actor) => (!can(actor, 'read') && can(actor, 'deploy') ? 'deploy' : 'read')
+
 /**
  * `GET /v1/events`: a server-sent event stream of changes and releases the caller may see,
- * optionally narrowed to one project or environment. Events name keys, never values.
+ * optionally narrowed to one project or environment. Events name keys, never values. A
+ * deploy-only token gets the release events of the environments it may deploy, nothing else.
  */
 export function eventRoutes(deps: RouteDeps) {
   return (app: TresorApp) => {
@@ -31,12 +39,13 @@ export function eventRoutes(deps: RouteDeps) {
       },
       async (req, reply) => {
         const ctx = ctxOf(req)
-        const filter: EventFilter = {}
+        const view = viewOf(ctx.actor)
+        const filter: EventFilter = view === 'deploy' ? { types: RELEASE_EVENTS } : {}
         if (req.query.project !== undefined) {
-          const project = await resolveProject(deps.store, ctx, req.query.project, 'read')
+          const project = await resolveProject(deps.store, ctx, req.query.project, view)
           Object.assign(filter, { projectId: project.id })
           if (req.query.env !== undefined) {
-            const t = await resolveEnvironment(deps.store, ctx, project.id, req.query.env, 'read')
+            const t = await resolveEnvironment(deps.store, ctx, project.id, req.query.env, view)
             Object.assign(filter, { environmentIds: [t.scope.environmentId] })
           }
         }
@@ -52,7 +61,9 @@ export function eventRoutes(deps: RouteDeps) {
             ...(event.projectId === undefined ? {} : { projectId: event.projectId }),
             ...(event.environmentId === undefined ? {} : { environmentId: event.environmentId }),
           }
-          if (can(ctx.actor, 'read', target)) stream.send({ event: event.type, data: event })
+          // Fail closed: a deployer is only told of what happened to an environment.
+          if (view === 'deploy' && event.environmentId === undefined) return
+          if (can(ctx.actor, view, target)) stream.send({ event: event.type, data: event })
         })
         stream.onClose(stop)
       },

@@ -21,6 +21,7 @@ function projectBody(project: ProjectRow, envs: readonly EnvironmentRow[]) {
     slug: project.slug,
     name: project.name,
     environments: envs.map((e) => ({ id: e.id, slug: e.slug })),
+    requiredKeys: project.requiredKeys,
     createdAt: project.createdAt,
   }
 }

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import { EnvironmentParamsSchema } from '../../api/common.ts'
 import {
   CreateReleaseBodySchema,
@@ -8,6 +9,7 @@ import {
   ReleaseSchema,
   RollbackBodySchema,
 } from '../../api/releases.ts'
+import { can } from '../../core/actor.ts'
 import { exportEnv } from '../../core/export/index.ts'
 import { AppError } from '../../core/errors.ts'
 import type { Target } from '../../services/projects/targets.ts'
@@ -29,6 +31,13 @@ export function releaseBody(r: ReleaseMeta) {
     author: r.authorId,
     createdAt: r.createdAt,
   }
+}
+
+// Release metadata (numbers, ids, status; never a value) is for deployers too: a deploy-only
+// token (`tresor run --follow`) looks up the latest release before fetching its environment.
+const metaAction = (req: FastifyRequest) => {
+  const { actor } = ctxOf(req)
+  return !can(actor, 'read') && can(actor, 'deploy') ? 'deploy' : 'read'
 }
 
 /** The release before the current one: what `rollback` without a number goes back to. */
@@ -82,7 +91,9 @@ export function releaseRoutes(deps: RouteDeps & { releases: ReleaseService }) {
         },
         async (req) => {
           return {
-            releases: (await deps.releases.list(await target(req, 'read'))).map(releaseBody),
+            releases: (await deps.releases.list(await target(req, metaAction(req)))).map(
+              releaseBody,
+            ),
           }
         },
       )
@@ -91,7 +102,7 @@ export function releaseRoutes(deps: RouteDeps & { releases: ReleaseService }) {
         { schema: { tags, hide, params: ReleaseParamsSchema, response: { 200: ReleaseSchema } } },
         async (req) => {
           return releaseBody(
-            await deps.releases.find(await target(req, 'read'), req.params.release),
+            await deps.releases.find(await target(req, metaAction(req)), req.params.release),
           )
         },
       )

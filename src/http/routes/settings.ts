@@ -1,3 +1,4 @@
+import { PreviewCreatedSchema } from '../../api/addons.ts'
 import { EnvironmentParamsSchema, ProjectParamsSchema } from '../../api/common.ts'
 import {
   CreatePreviewBodySchema,
@@ -71,7 +72,7 @@ export function settingsRoutes(
             hide,
             params: ProjectParamsSchema,
             body: CreatePreviewBodySchema,
-            response: { 201: EnvironmentSchema },
+            response: { 201: PreviewCreatedSchema },
           },
         },
         async (req, reply) => {
@@ -81,7 +82,11 @@ export function settingsRoutes(
             req.params.project,
             env.id,
           )
-          return reply.code(201).send(environmentBody(env, status))
+          const made = {
+            ...(env.database === undefined ? {} : { database: env.database }),
+            warnings: env.warnings,
+          }
+          return reply.code(201).send({ ...environmentBody(env, status), ...made })
         },
       )
       app.get(

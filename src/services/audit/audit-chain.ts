@@ -22,16 +22,26 @@ export interface ChainedEvent {
   prevHash: string
 }
 
-/** Canonical JSON: object keys sorted at every depth, so the hash does not depend on key order. */
+/**
+ * Canonical JSON: object keys sorted at every depth (by UTF-16 code units, as `<` compares), so
+ * the hash does not depend on key order; undefined members are left out. Written with loops:
+ * every commit hashes one event, and this used to cost more than the SHA-256 itself.
+ */
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonical(value[i])
+    return `${out}]`
   }
-  return JSON.stringify(value) ?? 'null'
+  const record = value as Record<string, unknown>
+  let out = '{'
+  for (const key of Object.keys(record).sort()) {
+    const member = record[key]
+    if (member === undefined) continue
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonical(member)}`
+  }
+  return `${out}}`
 }
 
 /** SHA-256 over the previous hash and the event's canonical form: editing any field breaks it. */

@@ -12,17 +12,19 @@ import {
 import type {
   DocumentScope,
   JsonValue,
+  KeyIndexEntry,
   KeyKind,
   SealedRevision,
   StoreTx,
 } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { RequestContext } from '../context.ts'
+import { keyIndexAfter, rememberKeyIndex } from './key-index.ts'
 import {
-  buildKeyIndex,
   emptyState,
   payloadOf,
   stateFromRevision,
+  type AddonVars,
   type DocState,
   type KeyMeta,
 } from './document-state.ts'
@@ -37,6 +39,11 @@ export interface Proposal<T> {
   changedKeys: readonly string[]
   audit: { action: string; keys: readonly string[]; detail?: { [k: string]: JsonValue } }
   result: T
+  /**
+   * The add-ons' variables after this write; undefined keeps the current ones. Only the add-on
+   * service sets it: users' writes (merge, replace, rollback) carry the add-ons over unchanged.
+   */
+  addons?: readonly AddonVars[]
 }
 
 export interface CommitOptions {
@@ -78,6 +85,8 @@ export interface TxInput<T> {
   keyFor: (keyId: string) => DataKey | undefined
   current: DataKey
   now: Date
+  /** The head this process last opened or wrote, used only if it still is the head. */
+  cached?: DocState | undefined
 }
 
 export interface TxOutput<T> {
@@ -93,8 +102,12 @@ export async function commitInTx<T>(tx: StoreTx, input: TxInput<T>): Promise<TxO
   if (scope.environmentId === null) {
     await tx.projects.lockForUpdate(scope.workspaceId, scope.projectId)
   } else await tx.environments.lockForUpdate(scope.workspaceId, scope.environmentId)
-  const head = await tx.revisions.latestSealed(scope)
-  const state = head === undefined ? emptyState(scope) : openHead(head, input)
+  const { cached } = input
+  const head = await tx.revisions.latestSealedUnless(scope, cached?.revisionId ?? null)
+  let state: DocState
+  if (head === undefined) state = emptyState(scope)
+  else if (head.sealed === null) state = checkedCached(head, cached, input)
+  else state = openHead({ ...head, sealed: head.sealed }, input)
   if (opts.baseRevision !== undefined && opts.baseRevision !== state.revision) {
     throw new AppError(
       'PRECONDITION_FAILED',
@@ -127,10 +140,27 @@ export async function commitInTx<T>(tx: StoreTx, input: TxInput<T>): Promise<TxO
   return { state: next, changed: true, result: proposal.result, changedKeys: proposal.changedKeys }
 }
 
-function openHead<T>(row: SealedRevision, input: TxInput<T>): DocState {
-  if (versionOf(row.keyId) > versionOf(input.current.keyId)) {
-    throw new KeyNotReady(row.keyId, true)
+/** The cached head, which the store just named as the head: the same checks as opening it. */
+function checkedCached<T>(
+  head: Pick<SealedRevision, 'id' | 'keyId'>,
+  cached: DocState | undefined,
+  input: TxInput<T>,
+): DocState {
+  if (cached === undefined || head.id !== cached.revisionId) {
+    throw new AppError('INTERNAL', 'the store withheld a head this process does not hold')
   }
+  assertCurrentKey(head.keyId, input.current)
+  return cached
+}
+
+// A head sealed under a newer key version than this process's current key means a rotation
+// happened elsewhere: refresh the current key first, so new seals follow it at once.
+function assertCurrentKey(keyId: string, current: DataKey): void {
+  if (versionOf(keyId) > versionOf(current.keyId)) throw new KeyNotReady(keyId, true)
+}
+
+function openHead<T>(row: SealedRevision, input: TxInput<T>): DocState {
+  assertCurrentKey(row.keyId, input.current)
   const key = input.keyFor(row.keyId)
   if (key === undefined) throw new KeyNotReady(row.keyId, false)
   const plain = openValue(key, row.sealed, aadOf(row, row.id))
@@ -153,7 +183,9 @@ async function appendRevision<T>(
   const doc = proposal.doc as EnvDocument
   const { values, meta } = nextMeta(state, proposal, doc, input.ctx, now)
   const revisionId = newId('revision', now.getTime())
-  const plain = payloadOf(doc, values, meta)
+  const keyIndex = keyIndexAfter(state, values, meta)
+  const addons = proposal.addons ?? state.addons
+  const plain = payloadOf(doc, values, meta, addons)
   let sealed: Buffer
   try {
     sealed = sealValue(input.current, plain, aadOf(scope, revisionId))
@@ -168,11 +200,17 @@ async function appendRevision<T>(
     createdAt: now.toISOString(),
     message: input.opts.message ?? null,
     changedKeys: [...proposal.changedKeys],
-    keyIndex: buildKeyIndex(values, meta),
+    // Frozen (so the store may reuse its JSON), hence the cast to the row's array type.
+    keyIndex: keyIndex as KeyIndexEntry[],
     sealed,
     keyId: input.current.keyId,
   })
-  return { scope, revision: row.number, revisionId, updatedAt: row.createdAt, doc, values, meta }
+  const next: DocState = {
+    ...{ scope, revision: row.number, revisionId, updatedAt: row.createdAt },
+    ...{ doc, values, meta, addons },
+  }
+  rememberKeyIndex(next, keyIndex)
+  return next
 }
 
 function nextMeta<T>(

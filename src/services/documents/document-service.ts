@@ -1,7 +1,7 @@
 import { AppError } from '../../core/errors.ts'
 import type { EventBus } from '../../core/events.ts'
 import { openValue, type Keyring } from '../../crypto/index.ts'
-import type { DocumentScope, SealedRevision, Store } from '../../storage/store.ts'
+import type { DocumentScope, SealedRevision, Store, StoreTx } from '../../storage/store.ts'
 import type { Clock, RequestContext } from '../context.ts'
 import {
   aadOf,
@@ -12,6 +12,7 @@ import {
   type TxOutput,
 } from './commit-tx.ts'
 import { emptyState, stateFromRevision, type DocState } from './document-state.ts'
+import { createHeadCache } from './head-cache.ts'
 
 export { aadOf, type CommitOptions, type Proposal } from './commit-tx.ts'
 
@@ -29,6 +30,18 @@ export interface DocumentDeps {
   events?: EventBus
   /** Told of every new revision's workspace after commit (the nonce budget's seal counter). */
   onSealed?: (workspaceId: string) => void
+  /** Memory for the opened heads of recently written documents (default 16 MiB; 0: none). */
+  headCacheBytes?: number
+}
+
+/** Commit options, plus work that must commit or roll back with the revision. */
+export interface DocumentCommitOptions extends CommitOptions {
+  /**
+   * Runs inside the commit's transaction after the revision (or the unchanged head) and its
+   * audit row: what it writes commits with them, and throwing undoes them. It may throw
+   * `KeyNotReady` to have a key unwrapped outside the transaction and be run again.
+   */
+  inTransaction?: (tx: StoreTx, state: DocState) => Promise<void>
 }
 
 // A commit retries only to fetch a key outside the transaction; more than this is a bug.
@@ -40,6 +53,7 @@ const MAX_KEY_RETRIES = 3
  */
 export function createDocumentService(deps: DocumentDeps) {
   const { store, keyring, clock } = deps
+  const heads = createHeadCache(deps.headCacheBytes)
 
   /** Opens a revision row into its state (one AES-GCM open, one parse). */
   async function open(row: SealedRevision): Promise<DocState> {
@@ -73,15 +87,15 @@ export function createDocumentService(deps: DocumentDeps) {
     scope: DocumentScope,
     ctx: RequestContext,
     plan: (state: DocState) => Proposal<T>,
-    opts: CommitOptions = {},
+    opts: DocumentCommitOptions = {},
   ): Promise<Committed<T>> {
     const ws = scope.workspaceId
     for (let attempt = 0; ; attempt++) {
       const current = await keyring.currentKey(ws)
       let out: TxOutput<T>
       try {
-        out = await store.transaction((tx) =>
-          commitInTx(tx, {
+        out = await store.transaction(async (tx) => {
+          const done = await commitInTx(tx, {
             scope,
             ctx,
             plan,
@@ -89,14 +103,18 @@ export function createDocumentService(deps: DocumentDeps) {
             current,
             now: clock.now(),
             keyFor: (keyId) => keyring.cachedKey(ws, keyId),
-          }),
-        )
+            cached: heads.peek(scope),
+          })
+          await opts.inTransaction?.(tx, done.state)
+          return done
+        })
       } catch (err) {
         if (!(err instanceof KeyNotReady) || attempt >= MAX_KEY_RETRIES) throw err
         if (err.staleCurrent) keyring.forget(ws)
         await keyring.keyFor(ws, err.keyId)
         continue
       }
+      heads.set(out.state)
       if (out.changed) {
         deps.onSealed?.(ws)
         await announce(scope, out.state, out.changedKeys)

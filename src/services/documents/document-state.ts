@@ -5,7 +5,15 @@ import {
   type EnvDocument,
 } from '../../core/dotenv/index.ts'
 import type { DocumentScope, KeyIndexEntry, KeyKind, SealedRevision } from '../../storage/store.ts'
-import { decodePayload, encodePayload, type PayloadKey } from './document-payload.ts'
+import {
+  decodePayload,
+  encodePayload,
+  type AddonPayload,
+  type PayloadKey,
+} from './document-payload.ts'
+
+/** An attached add-on's variables in a state: sealed with the revision, outside the document. */
+export type AddonVars = AddonPayload
 
 /** Metadata per key: its kind and who last changed it when. Never its value. */
 export interface KeyMeta {
@@ -24,6 +32,8 @@ export interface DocState {
   readonly doc: EnvDocument
   readonly values: ReadonlyMap<string, string>
   readonly meta: ReadonlyMap<string, KeyMeta>
+  /** Attached add-ons and their variables, by name (none: empty). Users' writes never touch them. */
+  readonly addons: readonly AddonVars[]
 }
 
 const EMPTY_DOC = parseDocument('')
@@ -38,6 +48,7 @@ export function emptyState(scope: DocumentScope): DocState {
     doc: EMPTY_DOC,
     values: new Map(),
     meta: new Map(),
+    addons: [],
   }
 }
 
@@ -68,6 +79,7 @@ export function stateFromRevision(
     doc,
     values,
     meta,
+    addons: payload.addons ?? [],
   }
 }
 
@@ -76,10 +88,11 @@ export function payloadOf(
   doc: EnvDocument,
   values: ReadonlyMap<string, string>,
   meta: ReadonlyMap<string, KeyMeta>,
+  addons: readonly AddonVars[] = [],
 ): Buffer {
   const keys: PayloadKey[] = []
   for (const key of values.keys()) keys.push(meta.get(key) ?? { kind: 'config' })
-  return encodePayload(serializeDocument(doc), keys)
+  return encodePayload(serializeDocument(doc), keys, addons)
 }
 
 /** The kind of `key` in this state; keys without metadata are config. */

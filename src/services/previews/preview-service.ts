@@ -2,12 +2,13 @@ import { mergeDocument } from '../../core/dotenv/index.ts'
 import { parseDuration } from '../../core/duration.ts'
 import { AppError } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
-import type { EnvironmentRow, KeyKind, Store } from '../../storage/store.ts'
+import type { AddonRow, EnvironmentRow, KeyKind, Store } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
 import type { DocumentService } from '../documents/document-service.ts'
+import type { AddonVars } from '../documents/document-state.ts'
 import { resolveEnvironment, resolveProject, type Target } from '../projects/targets.ts'
-import { assertNotReserved, changedKeys } from '../variables/var-rules.ts'
+import { assertNoAddonKeys, assertNotReserved, changedKeys } from '../variables/var-rules.ts'
 
 export interface CreatePreviewInput {
   slug: string
@@ -15,6 +16,31 @@ export interface CreatePreviewInput {
   overrides?: Readonly<Record<string, string>> | undefined
   ttl?: string | undefined
   url?: string | undefined
+  /** Keep the parent's postgres add-on database instead of forking it. */
+  shareDatabase?: boolean | undefined
+}
+
+/** What previews need of the add-on service (see src/services/addons). */
+export interface PreviewAddonHooks {
+  /** The preview's add-ons made from the parent's (its own database forked unless shared). */
+  fork(
+    ctx: RequestContext,
+    parent: EnvironmentRow,
+    parentAddons: readonly AddonVars[],
+    preview: EnvironmentRow,
+    shareDatabase: boolean,
+  ): Promise<PreviewAddons>
+  /** Drops what the environment's add-ons made on a database server, before it is deleted. */
+  teardown(env: EnvironmentRow): Promise<void>
+}
+
+/** The add-ons a new preview starts with (see src/services/addons/preview-fork.ts). */
+export interface PreviewAddons {
+  addons: AddonVars[]
+  rows: AddonRow[]
+  database?: { mode: 'template' | 'dump' | 'shared'; reason: string }
+  warnings: string[]
+  undo(): Promise<void>
 }
 
 const DEFAULT_TTL = '7d'
@@ -28,6 +54,7 @@ export function createPreviewService(deps: {
   store: Store
   documents: DocumentService
   clock: Clock
+  addons?: PreviewAddonHooks
 }) {
   const { store, documents, clock } = deps
 
@@ -46,6 +73,11 @@ export function createPreviewService(deps: {
       input.url === undefined ? v : v.replaceAll(PLACEHOLDER, input.url),
     ])
     const parentState = await documents.read(parent.scope)
+    // Checked before anything is created: an override cannot replace an add-on's variable.
+    assertNoAddonKeys(
+      parentState,
+      overrides.map(([k]) => k),
+    )
     const now = clock.now()
     const env = await store.transaction(async (tx) => {
       const created = await tx.environments.create({
@@ -83,7 +115,19 @@ export function createPreviewService(deps: {
       env,
       scope: { workspaceId: project.workspaceId, projectId: project.id, environmentId: env.id },
     }
+    let made: PreviewAddons | undefined
     try {
+      if (parentState.addons.length > 0 && parent.env !== null) {
+        if (deps.addons === undefined) throw new AppError('INTERNAL', 'add-ons are not wired')
+        made = await deps.addons.fork(
+          ctx,
+          parent.env,
+          parentState.addons,
+          env,
+          input.shareDatabase === true,
+        )
+      }
+      const addons = made?.addons ?? []
       assertNotReserved(
         target,
         overrides.map(([k]) => k),
@@ -97,14 +141,18 @@ export function createPreviewService(deps: {
             ]
       const doc = set.length > 0 ? mergeDocument(parentState.doc, { set }).doc : parentState.doc
       const kinds = new Map<string, KeyKind>([...parentState.meta].map(([k, m]) => [k, m.kind]))
-      if (parentState.revision > 0 || set.length > 0) {
+      if (parentState.revision > 0 || set.length > 0 || addons.length > 0) {
         await documents.commit(
           target.scope,
           ctx,
           (state) => ({
             doc,
             kinds,
-            changedKeys: changedKeys(state, doc, kinds),
+            addons,
+            changedKeys: [
+              ...changedKeys(state, doc, kinds),
+              ...addons.flatMap((a) => a.vars.map((v) => v.key)),
+            ],
             audit: {
               action: 'preview.clone',
               keys: set.map(([k]) => k),
@@ -114,21 +162,43 @@ export function createPreviewService(deps: {
           }),
           {
             message: `cloned from ${parent.env?.slug ?? 'parent'} revision ${parentState.revision}`,
+            inTransaction: async (tx) => {
+              for (const row of made?.rows ?? []) await tx.addons.put(row)
+            },
           },
         )
       }
     } catch (err) {
-      await store.transaction((tx) => tx.environments.delete(env.workspaceId, env.id))
+      await made?.undo().catch(() => {})
+      await store.transaction(async (tx) => {
+        for (const row of made?.rows ?? [])
+          await tx.addons.delete(row.workspaceId, env.id, row.name)
+        await tx.environments.delete(env.workspaceId, env.id)
+      })
       throw err
     }
-    return (await store.environments.get(env.workspaceId, env.id)) ?? env
+    const row = (await store.environments.get(env.workspaceId, env.id)) ?? env
+    return {
+      ...row,
+      ...(made?.database === undefined ? {} : { database: made.database }),
+      warnings: made?.warnings ?? [],
+    }
   }
 
   /** Removes every expired preview (all workspaces), each with an audit event; returns how many. */
   async function sweepExpired(): Promise<number> {
     const now = clock.now()
     const expired: EnvironmentRow[] = await store.environments.listExpired(now.toISOString(), 100)
+    let removed = 0
     for (const env of expired) {
+      // Its databases first: when the database server is down, the preview stays (and its
+      // record of what to drop with it) until a later sweep succeeds.
+      try {
+        await deps.addons?.teardown(env)
+      } catch {
+        continue
+      }
+      removed++
       await store.transaction(async (tx) => {
         await tx.environments.delete(env.workspaceId, env.id)
         await appendAudit(
@@ -145,7 +215,7 @@ export function createPreviewService(deps: {
         )
       })
     }
-    return expired.length
+    return removed
   }
 
   return { create, sweepExpired }

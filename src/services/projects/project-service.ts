@@ -24,7 +24,12 @@ export interface CreateEnvironmentInput {
 }
 
 /** Projects and their environments: create, list, get, delete; all audited. */
-export function createProjectService(deps: { store: Store; clock: Clock }) {
+export function createProjectService(deps: {
+  store: Store
+  clock: Clock
+  /** Runs before an environment is deleted (add-ons drop their databases); throwing refuses. */
+  beforeEnvironmentDelete?: (env: EnvironmentRow) => Promise<void>
+}) {
   const { store, clock } = deps
 
   async function create(ctx: RequestContext, input: CreateProjectInput) {
@@ -190,6 +195,7 @@ export function createProjectService(deps: { store: Store; clock: Clock }) {
   async function removeEnvironment(ctx: RequestContext, projectRef: string, envRef: string) {
     const target = await resolveEnvironment(store, ctx, projectRef, envRef, 'admin')
     const env = target.env as EnvironmentRow
+    await deps.beforeEnvironmentDelete?.(env)
     const now = clock.now()
     await store.transaction(async (tx) => {
       await tx.environments.delete(env.workspaceId, env.id)

@@ -1,19 +1,28 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { assertCan } from '../../core/actor.ts'
-import { AppError, isAppError, type ErrorDetail } from '../../core/errors.ts'
+import { AppError, isAppError } from '../../core/errors.ts'
 import type { EventBus } from '../../core/events.ts'
 import { newId } from '../../core/ids.ts'
-import { resolveReferences } from '../../core/references/index.ts'
 import { openValue, sealValue, type Keyring } from '../../crypto/index.ts'
-import type { ReleaseMeta, ReleaseRow, Store, StoreTx } from '../../storage/store.ts'
+import type { ReleaseMeta, ReleaseRow, SealedRevision, Store } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
+import { KeyNotReady } from '../documents/commit-tx.ts'
 import { aadOf, type DocumentService } from '../documents/document-service.ts'
-import type { DocState } from '../documents/document-state.ts'
 import type { Target } from '../projects/targets.ts'
 import { assertNotAgent } from '../variables/agent-rules.ts'
-import { changedKeys, systemVarsOf } from '../variables/var-rules.ts'
+import { changedKeys, systemVarsOf, withAddonVars } from '../variables/var-rules.ts'
+import {
+  recordRelease,
+  requireEnv,
+  resolveOrExplain,
+  type ReleaseHooks,
+  type ResolvedEnv,
+} from './release-tx.ts'
+import { releaseRollbackInTx } from './rollback-tx.ts'
+
+export type { ReleaseHooks, ResolvedEnv } from './release-tx.ts'
 
 // The environment is read and the release sealed outside the transaction (no decrypt under the
 // lock); a newer release committed in between is a CONFLICT, retried this many times in all.
@@ -28,17 +37,6 @@ export interface ReleaseDeps {
   hooks?: ReleaseHooks
 }
 
-/** Side effects of a new release (webhook deliveries): one commits with it, one follows. */
-export interface ReleaseHooks {
-  /** Inside the release's transaction: what it writes commits or rolls back with the release. */
-  inTransaction(tx: StoreTx, release: ReleaseRow, previous: ReleaseRow | undefined): Promise<void>
-  /** After the commit. */
-  afterCommit(release: ReleaseRow): void
-}
-
-/** The resolved environment of a release, in order, as the app gets it. */
-export type ResolvedEnv = Array<[string, string]>
-
 /**
  * Releases: immutable snapshots of an environment's document, its project's shared document and
  * the system variables, fully resolved and sealed. Creating one fails, naming every missing
@@ -47,78 +45,38 @@ export type ResolvedEnv = Array<[string, string]>
 export function createReleaseService(deps: ReleaseDeps) {
   const { store, documents, keyring, clock } = deps
 
-  async function create(target: Target, ctx: RequestContext, message?: string) {
+  /** Reads both documents, resolves and seals the release: no decrypt under the lock. */
+  async function draftOf(target: Target, message?: string) {
     const env = requireEnv(target)
-    assertCan(ctx.actor, 'deploy', {
-      workspaceId: env.workspaceId,
-      projectId: env.projectId,
-      environmentId: env.id,
-    })
+    const envState = await documents.read(target.scope)
+    const shared = await documents.read({ ...target.scope, environmentId: null })
+    const releaseId = newId('release', clock.now().getTime())
+    const deployId = randomUUID()
+    const system = systemVarsOf(target, deployId)
+    const resolved = resolveOrExplain(target, envState, shared, withAddonVars(system, envState))
+    const key = await keyring.currentKey(env.workspaceId)
+    const sealed = sealValue(key, JSON.stringify(resolved), { ...aadOf(target.scope, releaseId) })
+    return {
+      id: releaseId,
+      deployId,
+      system,
+      keys: resolved.map(([k]) => k),
+      envRevision: envState.revision,
+      projectRevision: shared.revision,
+      sealed,
+      keyId: key.keyId,
+      message,
+    }
+  }
+
+  async function create(target: Target, ctx: RequestContext, message?: string) {
+    assertDeploy(target, ctx)
     for (let attempt = 0; ; attempt++) {
-      const envState = await documents.read(target.scope)
-      const shared = await documents.read({ ...target.scope, environmentId: null })
-      const releaseId = newId('release', clock.now().getTime())
-      const deployId = randomUUID()
-      const system = systemVarsOf(target, deployId)
-      const resolved = resolveOrExplain(target, envState, shared, system)
-      const key = await keyring.currentKey(env.workspaceId)
-      const sealed = sealValue(key, JSON.stringify(resolved), { ...aadOf(target.scope, releaseId) })
+      const draft = await draftOf(target, message)
       try {
-        const row = await store.transaction(async (tx) => {
-          const locked = await tx.environments.lockForUpdate(env.workspaceId, env.id)
-          const previous = await tx.releases.latest(env.workspaceId, env.id)
-          // A write landing after the read is fine: this release is of the state read (which
-          // holds every write acknowledged before the request) and the environment stays
-          // "redeploy required". Requiring the heads unchanged starved deploys of an environment
-          // under steady writes. Only a release of an older state than the last one is refused.
-          if (
-            previous !== undefined &&
-            (previous.envRevision > envState.revision || previous.projectRevision > shared.revision)
-          ) {
-            throw new AppError('CONFLICT', 'a release of a newer state was made meanwhile')
-          }
-          const now = clock.now()
-          const created = await tx.releases.create({
-            id: releaseId,
-            workspaceId: env.workspaceId,
-            projectId: env.projectId,
-            environmentId: env.id,
-            number: (previous?.number ?? 0) + 1,
-            envRevision: envState.revision,
-            projectRevision: shared.revision,
-            systemVars: Object.fromEntries(system),
-            deployId,
-            authorId: ctx.actor.id,
-            status: 'active',
-            sealed,
-            keyId: key.keyId,
-            createdAt: now.toISOString(),
-          })
-          if (locked.currentReleaseId !== null)
-            await tx.releases.setStatus(env.workspaceId, locked.currentReleaseId, 'superseded')
-          await tx.environments.setCurrentRelease(env.workspaceId, env.id, created.id)
-          await deps.hooks?.inTransaction(tx, created, previous)
-          await appendAudit(
-            tx,
-            ctx,
-            {
-              workspaceId: env.workspaceId,
-              projectId: env.projectId,
-              environmentId: env.id,
-              action: 'release.create',
-              keys: resolved.map(([k]) => k),
-              detail: {
-                releaseId: created.id,
-                number: created.number,
-                revision: envState.revision,
-                projectRevision: shared.revision,
-                ...(message === undefined ? {} : { message }),
-              },
-            },
-            now,
-          )
-          return created
-        })
+        const row = await store.transaction((tx) =>
+          recordRelease(tx, { target, ctx, draft, now: clock.now() }, deps.hooks),
+        )
         await announce(row)
         deps.hooks?.afterCommit(row)
         return row
@@ -204,18 +162,26 @@ export function createReleaseService(deps: ReleaseDeps) {
   }
 
   /**
-   * Makes a new revision equal to release `ref`'s environment document (values and kinds), then
-   * releases it. The project's shared document is not rolled back: it belongs to every
-   * environment.
+   * Makes a new revision equal to release `ref`'s environment document (values and kinds) and
+   * releases it, in one transaction: a rollback that cannot be released changes nothing. The
+   * project's shared document is not rolled back: it belongs to every environment.
    */
   async function rollback(target: Target, ctx: RequestContext, ref: string) {
+    const env = assertDeploy(target, ctx)
     const release = await find(target, ref)
     const old = await documents.readAt(target.scope, release.envRevision)
     const kinds = new Map([...old.meta].map(([k, m]) => [k, m.kind]))
-    // Check first that the old document can still be released (the shared variables and the
-    // required keys may have changed since): a rollback that cannot deploy changes nothing.
+    // Read outside the transaction so that their keys are unwrapped before it (no KMS call
+    // under the lock); the transaction reads the shared head and the required keys again.
     const shared = await documents.read({ ...target.scope, environmentId: null })
-    resolveOrExplain(target, old, shared, systemVarsOf(target, 'rollback-check'))
+    const key = await keyring.currentKey(env.workspaceId)
+    const message = `rollback to release ${release.number}`
+    const openCached = async (row: SealedRevision) => {
+      if (keyring.cachedKey(row.workspaceId, row.keyId) === undefined)
+        throw new KeyNotReady(row.keyId, false)
+      return documents.open(row)
+    }
+    let row: ReleaseRow | undefined
     await documents.commit(
       target.scope,
       ctx,
@@ -230,54 +196,31 @@ export function createReleaseService(deps: ReleaseDeps) {
         },
         result: undefined,
       }),
-      { message: `rollback to release ${release.number}` },
+      {
+        message,
+        inTransaction: async (tx, state) => {
+          const input = { target, ctx, shared, openCached, key, message, now: clock.now() }
+          row = await releaseRollbackInTx(tx, state, { ...input, hooks: deps.hooks })
+        },
+      },
     )
-    return create(target, ctx, `rollback to release ${release.number}`)
+    if (row === undefined) throw new Error('the rollback committed without its release')
+    await announce(row)
+    deps.hooks?.afterCommit(row)
+    return row
+  }
+
+  function assertDeploy(target: Target, ctx: RequestContext) {
+    const env = requireEnv(target)
+    assertCan(ctx.actor, 'deploy', {
+      workspaceId: env.workspaceId,
+      projectId: env.projectId,
+      environmentId: env.id,
+    })
+    return env
   }
 
   return { create, resolvedEnv, find, list, rollback }
 }
 
 export type ReleaseService = ReturnType<typeof createReleaseService>
-
-function requireEnv(target: Target) {
-  if (target.env === null) throw new AppError('BAD_REQUEST', 'releases belong to environments')
-  return target.env
-}
-
-/**
- * Resolves references and checks required keys; every problem is reported in one error.
- */
-function resolveOrExplain(
-  target: Target,
-  envState: DocState,
-  shared: DocState,
-  system: Map<string, string>,
-): ResolvedEnv {
-  const problems: ErrorDetail[] = []
-  let resolved = new Map<string, string>()
-  try {
-    resolved = resolveReferences(envState.values, shared.values, system)
-  } catch (err) {
-    if (!isAppError(err, 'REFERENCE_ERROR')) throw err
-    problems.push(...err.errors)
-  }
-  const required = [
-    ...new Set([...target.project.requiredKeys, ...(target.env?.requiredKeys ?? [])]),
-  ]
-  for (const key of required) {
-    if (!envState.values.has(key) && !system.has(key))
-      problems.push({
-        key,
-        message: `${key} is required but not set in ${target.env?.slug ?? 'this environment'}`,
-      })
-  }
-  if (problems.length > 0) {
-    throw new AppError(
-      'REFERENCE_ERROR',
-      `the release cannot be made: ${problems.length} problem(s)`,
-      problems,
-    )
-  }
-  return [...resolved]
-}

@@ -22,7 +22,8 @@ export interface CreateTokenInput {
 const DEFAULT_TTL = '30d'
 const TOUCH_EVERY_MS = 60_000
 
-const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+/** What each role may do at most; an SSO session carries exactly its role's scopes. */
+export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   owner: ['read', 'write', 'secrets:reveal', 'deploy', 'admin'],
   admin: ['read', 'write', 'secrets:reveal', 'deploy', 'admin'],
   developer: ['read', 'write', 'secrets:reveal', 'deploy'],

@@ -13,7 +13,7 @@ import type { DocState } from '../documents/document-state.ts'
 import type { CommitOptions, DocumentService } from '../documents/document-service.ts'
 import type { Target } from '../projects/targets.ts'
 import { assertNotAgent } from './agent-rules.ts'
-import { changedKeys, kindWarnings, reservedProblems } from './var-rules.ts'
+import { addonProblems, changedKeys, kindWarnings, reservedProblems } from './var-rules.ts'
 
 /** A trailing `# secret` comment marks a line's key as a secret in a document upload. */
 const SECRET_MARK = /#\s*secret\s*$/i
@@ -73,7 +73,20 @@ export async function putDocumentText(
     target.scope,
     ctx,
     (state) => {
-      const { doc, kinds } = reconcile(state, upload, marked, opts.replace === true)
+      // Add-on variables are checked against the locked head: a refusal changes nothing.
+      const managed = addonProblems(state, lines.keys(), lines)
+      if (managed.length > 0 && opts.skipReserved !== true) {
+        throw new AppError(
+          'RESERVED_VARIABLE',
+          `${managed.map((p) => p.message).join('; ')} (remove them or pass skipReserved)`,
+          managed,
+        )
+      }
+      const kept =
+        managed.length > 0
+          ? mergeDocument(upload, { delete: managed.map((p) => p.key ?? '') }).doc
+          : upload
+      const { doc, kinds } = reconcile(state, kept, marked, opts.replace === true)
       const changed = changedKeys(state, doc, kinds)
       return {
         doc,
@@ -84,7 +97,7 @@ export async function putDocumentText(
           keys: changed,
         },
         result: [
-          ...reserved.map((p) => `${p.message} (line ${p.line ?? '?'} skipped)`),
+          ...[...reserved, ...managed].map((p) => `${p.message} (line ${p.line ?? '?'} skipped)`),
           ...kindWarnings(kinds),
         ],
       }

@@ -11,6 +11,8 @@ export interface ListedVar {
   value?: string
   preview?: string
   system?: boolean
+  /** The add-on that manages this variable ("managed by add-on postgres"). */
+  addon?: string
   updatedAt?: string
   updatedBy?: string
 }
@@ -40,6 +42,19 @@ export function maskedEntries(state: DocState): ListedVar[] {
     if (meta?.updatedAt !== undefined) item.updatedAt = meta.updatedAt
     if (meta?.updatedBy !== undefined) item.updatedBy = meta.updatedBy
     vars.push(item)
+  }
+  // Add-on variables are system variables sealed in the same revision: masked like secrets.
+  for (const addon of state.addons) {
+    for (const v of addon.vars) {
+      const kind = v.kind === 'secret' ? 'secret' : 'config'
+      vars.push({
+        key: v.key,
+        kind: 'system',
+        ...shown(kind, v.value),
+        system: true,
+        addon: addon.name,
+      })
+    }
   }
   return vars
 }

@@ -2,7 +2,7 @@ import { entriesOf, type EnvDocument } from '../../core/dotenv/index.ts'
 import { AppError, type ErrorDetail } from '../../core/errors.ts'
 import { isReserved, systemVariables } from '../../core/system-variables.ts'
 import type { KeyKind } from '../../storage/store.ts'
-import type { DocState } from '../documents/document-state.ts'
+import type { AddonVars, DocState } from '../documents/document-state.ts'
 import type { Target } from '../projects/targets.ts'
 
 /** The system variables of a target as the app would get them now (no deploy id before one). */
@@ -13,6 +13,61 @@ export function systemVarsOf(target: Target, deployId?: string): Map<string, str
     projectSlug: target.project.slug,
     ...(deployId === undefined ? {} : { deployId }),
   })
+}
+
+/**
+ * `system` plus the state's add-on variables: what a release resolves against (they win over
+ * user variables like every system variable). Not for a release row's clear `systemVars`: add-on
+ * values are secrets and live only in the sealed snapshot.
+ */
+export function withAddonVars(
+  system: ReadonlyMap<string, string>,
+  state: Pick<DocState, 'addons'>,
+): Map<string, string> {
+  return new Map([...system, ...Object.entries(addonValues(state.addons))])
+}
+
+/** Every add-on variable as `{ KEY: value }` (values: for releases only, never for listings). */
+export function addonValues(addons: readonly AddonVars[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const addon of addons) for (const v of addon.vars) out[v.key] = v.value
+  return out
+}
+
+/** The attached add-on that provides `key`, if any. */
+export function addonOf(state: Pick<DocState, 'addons'>, key: string): string | undefined {
+  return state.addons.find((a) => a.vars.some((v) => v.key === key))?.name
+}
+
+/**
+ * Refuses user writes to add-on variables (PRODUCT.md §2.5), naming the key and its add-on.
+ * Checked against the state inside the write's transaction, so a refused write changes nothing.
+ */
+export function addonProblems(
+  state: Pick<DocState, 'addons'>,
+  keys: Iterable<string>,
+  lines?: ReadonlyMap<string, number>,
+): ErrorDetail[] {
+  const out: ErrorDetail[] = []
+  for (const key of keys) {
+    const addon = addonOf(state, key)
+    if (addon === undefined) continue
+    const line = lines?.get(key)
+    out.push({
+      key,
+      ...(line === undefined ? {} : { line }),
+      message: `${key} is managed by add-on ${addon} and cannot be changed: rotate or detach the add-on instead`,
+    })
+  }
+  return out
+}
+
+/** Throws RESERVED_VARIABLE when any key belongs to an attached add-on; changes nothing. */
+export function assertNoAddonKeys(state: Pick<DocState, 'addons'>, keys: Iterable<string>): void {
+  const problems = addonProblems(state, keys)
+  if (problems.length > 0) {
+    throw new AppError('RESERVED_VARIABLE', problems.map((p) => p.message).join('; '), problems)
+  }
 }
 
 /**

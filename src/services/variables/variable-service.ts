@@ -11,7 +11,7 @@ import type { Target } from '../projects/targets.ts'
 import { createListingCache } from './listing-cache.ts'
 import { assertAgentWrite, assertNotAgent } from './agent-rules.ts'
 import { listVars, maskedEntries, shown, type VarList } from './var-list.ts'
-import { assertNotReserved, changedKeys, kindWarnings } from './var-rules.ts'
+import { assertNoAddonKeys, assertNotReserved, changedKeys, kindWarnings } from './var-rules.ts'
 
 export interface SetInput {
   key: string
@@ -69,6 +69,7 @@ export function createVariableService(deps: {
       target.scope,
       ctx,
       (state) => {
+        assertNoAddonKeys(state, [input.key])
         const kind = input.kind ?? state.meta.get(input.key)?.kind ?? 'secret'
         const kinds = new Map([[input.key, kind]])
         assertAgentWrite(ctx, state, [[input.key, input.value]], kinds)
@@ -123,6 +124,10 @@ export function createVariableService(deps: {
       target.scope,
       ctx,
       (state) => {
+        assertNoAddonKeys(
+          state,
+          entries.map(([k]) => k),
+        )
         const kinds = new Map<string, KeyKind>(
           entries.map(([k]) => [
             k,
@@ -160,6 +165,7 @@ export function createVariableService(deps: {
       target.scope,
       ctx,
       (state) => {
+        assertNoAddonKeys(state, keys)
         const merged = mergeDocument(state.doc, { delete: keys })
         return {
           doc: merged.removed.length > 0 ? merged.doc : undefined,

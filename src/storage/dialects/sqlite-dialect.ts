@@ -8,6 +8,7 @@ import type { EngineSpec } from '../kysely/engine.ts'
 import { createKyselyStore } from '../kysely/kysely-store.ts'
 import type { Database } from '../kysely/schema.ts'
 import { translatingDialect } from '../kysely/translating-driver.ts'
+import { createCheckpointer } from './sqlite-checkpointer.ts'
 import { sqliteDialect } from './sqlite-driver.ts'
 import { translateSqliteError } from './sqlite-errors.ts'
 
@@ -34,7 +35,13 @@ const SQLITE: EngineSpec = {
   lockMigrations: () => Promise.resolve(),
   async settings(db) {
     const out: Record<string, string> = {}
-    for (const p of ['journal_mode', 'synchronous', 'foreign_keys', 'busy_timeout']) {
+    for (const p of [
+      'journal_mode',
+      'synchronous',
+      'foreign_keys',
+      'busy_timeout',
+      'wal_autocheckpoint',
+    ]) {
       const q = CompiledQuery.raw(`pragma ${p}`)
       const { rows } = await db.executeQuery<Record<string, unknown>>(q)
       const value = Object.values(rows[0] ?? {})[0]
@@ -48,9 +55,24 @@ const SQLITE: EngineSpec = {
 /** Opens (creating if needed) the SQLite database at `path` with durable settings, migrated. */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const raw = openDatabase(options)
-  const dialect = sqliteDialect(raw, waitMs(options))
+  const checkpointer =
+    options.path === ':memory:'
+      ? undefined
+      : createCheckpointer({
+          path: options.path,
+          setAutoCheckpoint: (pages) => raw.pragma(`wal_autocheckpoint = ${pages}`),
+          checkpointNow: () => checkpointResult(raw.pragma('wal_checkpoint(PASSIVE)')),
+        })
+  const dialect = sqliteDialect(raw, waitMs(options), {
+    ...(checkpointer && { committed: checkpointer.committed, beforeClose: checkpointer.close }),
+  })
   const db = new Kysely<Database>({ dialect: translatingDialect(dialect, translateSqliteError) })
   return createKyselyStore(db, SQLITE)
+}
+
+function checkpointResult(rows: unknown): { log: number; checkpointed: number } {
+  const r = (Array.isArray(rows) ? rows[0] : undefined) as Record<string, unknown> | undefined
+  return { log: Number(r?.['log'] ?? 0), checkpointed: Number(r?.['checkpointed'] ?? 0) }
 }
 
 function openDatabase(options: SqliteStoreOptions): BetterSqlite3.Database {

@@ -17,9 +17,13 @@ import { AppError } from '../../core/errors.ts'
  * read-then-write can never be overtaken), prepared statements are reused (the store issues a
  * small fixed set of SQL strings), and waiting for the connection is bounded by `waitMs`.
  */
-export function sqliteDialect(db: BetterSqlite3.Database, waitMs: number): Dialect {
+export function sqliteDialect(
+  db: BetterSqlite3.Database,
+  waitMs: number,
+  hooks: SqliteDriverHooks = {},
+): Dialect {
   return {
-    createDriver: () => new SqliteStoreDriver(db, waitMs),
+    createDriver: () => new SqliteStoreDriver(db, waitMs, hooks),
     createQueryCompiler: () => new SqliteQueryCompiler(),
     createAdapter: () => new SqliteAdapter(),
     createIntrospector: (k) => new SqliteIntrospector(k),
@@ -53,6 +57,18 @@ class SqliteConnection implements DatabaseConnection {
   }
 }
 
+/** What the store's SQLite driver tells its surroundings (the background checkpointer). */
+export interface SqliteDriverHooks {
+  /** After every successful COMMIT. */
+  committed?: () => void
+  /** Before the connection is closed. */
+  beforeClose?: () => Promise<void>
+}
+
+const BEGIN = CompiledQuery.raw('begin immediate')
+const COMMIT = CompiledQuery.raw('commit')
+const ROLLBACK = CompiledQuery.raw('rollback')
+
 interface Waiter {
   grant: () => void
   timer: NodeJS.Timeout
@@ -69,6 +85,7 @@ class SqliteStoreDriver implements Driver {
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly waitMs: number,
+    private readonly hooks: SqliteDriverHooks,
   ) {
     this.connection = new SqliteConnection(db)
   }
@@ -107,20 +124,21 @@ class SqliteStoreDriver implements Driver {
   }
 
   async beginTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('begin immediate'))
+    await conn.executeQuery(BEGIN)
   }
 
   async commitTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('commit'))
+    await conn.executeQuery(COMMIT)
+    this.hooks.committed?.()
   }
 
   async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('rollback'))
+    await conn.executeQuery(ROLLBACK)
   }
 
-  destroy(): Promise<void> {
+  async destroy(): Promise<void> {
     for (const w of this.waiters.splice(0)) clearTimeout(w.timer)
+    await this.hooks.beforeClose?.()
     this.db.close()
-    return Promise.resolve()
   }
 }

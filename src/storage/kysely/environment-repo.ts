@@ -32,6 +32,10 @@ const getQuery = prepared((db, _e, a: ById) =>
 const lockQuery = prepared((db, engine, a: ById) =>
   engine.forUpdate(inWorkspace(db, a.workspaceId).where('id', '=', a.id)),
 )
+const bySlugQuery = prepared(
+  (db, _e, a: { workspaceId: string; projectId: string; slug: string }) =>
+    inWorkspace(db, a.workspaceId).where('project_id', '=', a.projectId).where('slug', '=', a.slug),
+)
 
 /** Environment reads over `db`. */
 export function environmentReads(db: Kysely<Database>, engine: EngineSpec): EnvironmentReads {
@@ -41,10 +45,7 @@ export function environmentReads(db: Kysely<Database>, engine: EngineSpec): Envi
       return r && toRow(r)
     },
     async getBySlug(workspaceId, projectId, slug) {
-      const r = await inWorkspace(db, workspaceId)
-        .where('project_id', '=', projectId)
-        .where('slug', '=', slug)
-        .executeTakeFirst()
+      const r = (await bySlugQuery(db, engine, { workspaceId, projectId, slug })).rows[0]
       return r && toRow(r)
     },
     async list(workspaceId, projectId) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { AppError } from '../../core/errors.ts'
 import type { Store, StoreReads, StoreTx } from '../store.ts'
+import { addonReads, addonRepo } from './addon-repo.ts'
 import { auditEventReads, auditEventRepo } from './audit-repo.ts'
 import { dataKeyReads, dataKeyRepo } from './data-key-repo.ts'
 import type { EngineSpec } from './engine.ts'
@@ -10,6 +11,7 @@ import { migrate, readVersion } from './migrate.ts'
 import { projectReads, projectRepo } from './project-repo.ts'
 import { releaseReads, releaseRepo } from './release-repo.ts'
 import { revisionReads, revisionRepo } from './revision-repo.ts'
+import { runDirectly } from './prepared.ts'
 import type { Database } from './schema.ts'
 import { secretRequestReads, secretRequestRepo } from './secret-request-repo.ts'
 import { tokenReads, tokenRepo } from './token-repo.ts'
@@ -17,6 +19,8 @@ import { workspaceReads, workspaceRepo } from './workspace-repo.ts'
 import { serverSecretReads, serverSecretRepo } from './server-secret-repo.ts'
 import { webhookDeliveryReads, webhookDeliveryRepo } from './webhook-delivery-repo.ts'
 import { webhookReads, webhookRepo } from './webhook-repo.ts'
+import { sessionReads, sessionRepo } from './session-repo.ts'
+import { authSettingsReads, authSettingsRepo } from './auth-settings-repo.ts'
 
 /**
  * Migrates `db` and returns the Store over it. `db` must come from a dialect in
@@ -41,6 +45,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: EngineSpec
       ifOpen()
       return db.transaction().execute(async (trx) => {
         const state = { active: true }
+        await directConnection(trx, state)
         try {
           return await fn(txOver(trx, engine, state))
         } finally {
@@ -65,6 +70,7 @@ export async function createKyselyStore(db: Kysely<Database>, engine: EngineSpec
 
 function readsOver(db: Kysely<Database>, engine: EngineSpec): StoreReads {
   return {
+    addons: addonReads(db),
     workspaces: workspaceReads(db, engine),
     dataKeys: dataKeyReads(db, engine),
     members: memberReads(db, engine),
@@ -78,7 +84,20 @@ function readsOver(db: Kysely<Database>, engine: EngineSpec): StoreReads {
     serverSecrets: serverSecretReads(db),
     webhooks: webhookReads(db),
     webhookDeliveries: webhookDeliveryReads(db),
+    sessions: sessionReads(db),
+    authSettings: authSettingsReads(db),
   }
+}
+
+/**
+ * Hands the connection `trx` holds to the prepared statements (see prepared.ts). It is asked of
+ * the transaction's own executor, which yields exactly that connection; Kysely marks
+ * `getExecutor` internal, so without it prepared statements simply take Kysely's path.
+ */
+async function directConnection(trx: Kysely<Database>, state: { active: boolean }) {
+  if (typeof trx.getExecutor !== 'function') return
+  const connection = await trx.getExecutor().provideConnection((c) => Promise.resolve(c))
+  runDirectly(trx, connection, state)
 }
 
 /**
@@ -92,6 +111,9 @@ function txOver(trx: Kysely<Database>, engine: EngineSpec, state: { active: bool
     return (made[key] ??= make())
   }
   return {
+    get addons() {
+      return get('addons', () => addonRepo(trx))
+    },
     get workspaces() {
       return get('workspaces', () => workspaceRepo(trx, engine))
     },
@@ -130,6 +152,12 @@ function txOver(trx: Kysely<Database>, engine: EngineSpec, state: { active: bool
     },
     get webhookDeliveries() {
       return get('webhookDeliveries', () => webhookDeliveryRepo(trx))
+    },
+    get sessions() {
+      return get('sessions', () => sessionRepo(trx))
+    },
+    get authSettings() {
+      return get('authSettings', () => authSettingsRepo(trx))
     },
   }
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { MemberReads, MemberRepo, MemberRole, MemberRow } from '../store.ts'
 import { bool, int, notFound } from './codec.ts'
 import type { EngineSpec } from './engine.ts'
+import { prepared } from './prepared.ts'
 import type { Database, MembersTable } from './schema.ts'
 
 function toRow(r: MembersTable): MemberRow {
@@ -16,13 +17,22 @@ function toRow(r: MembersTable): MemberRow {
   }
 }
 
+// The per-request lookup of a token's member: compiled once.
+const getQuery = prepared((db, _e, a: { workspaceId: string; id: string }) =>
+  db
+    .selectFrom('members')
+    .selectAll()
+    .where('workspace_id', '=', a.workspaceId)
+    .where('id', '=', a.id),
+)
+
 /** Member reads over `db`. */
-export function memberReads(db: Kysely<Database>, _engine: EngineSpec): MemberReads {
+export function memberReads(db: Kysely<Database>, engine: EngineSpec): MemberReads {
   const base = (workspaceId: string) =>
     db.selectFrom('members').selectAll().where('workspace_id', '=', workspaceId)
   return {
     async get(workspaceId, id) {
-      const r = await base(workspaceId).where('id', '=', id).executeTakeFirst()
+      const r = (await getQuery(db, engine, { workspaceId, id })).rows[0]
       return r && toRow(r)
     },
     async getByEmail(workspaceId, email) {

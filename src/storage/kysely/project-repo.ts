@@ -29,19 +29,30 @@ function live(db: Kysely<Database>, workspaceId: string) {
 const lockQuery = prepared((db, engine, a: { workspaceId: string; id: string }) =>
   engine.forUpdate(live(db, a.workspaceId).where('id', '=', a.id)),
 )
+// The per-request lookups (every route resolves its project): compiled once.
+const getQuery = prepared((db, _e, a: { workspaceId: string; id: string }) =>
+  live(db, a.workspaceId).where('id', '=', a.id),
+)
+const bySlugQuery = prepared((db, _e, a: { workspaceId: string; slug: string }) =>
+  live(db, a.workspaceId).where('slug', '=', a.slug),
+)
 
 /** Project reads over `db`; a soft-deleted project is invisible unless asked for. */
-export function projectReads(db: Kysely<Database>, _engine: EngineSpec): ProjectReads {
+export function projectReads(db: Kysely<Database>, engine: EngineSpec): ProjectReads {
   return {
     async get(workspaceId, id, opts) {
-      const q = opts?.includeDeleted
-        ? db.selectFrom('projects').selectAll().where('workspace_id', '=', workspaceId)
-        : live(db, workspaceId)
-      const r = await q.where('id', '=', id).executeTakeFirst()
+      const r = opts?.includeDeleted
+        ? await db
+            .selectFrom('projects')
+            .selectAll()
+            .where('workspace_id', '=', workspaceId)
+            .where('id', '=', id)
+            .executeTakeFirst()
+        : (await getQuery(db, engine, { workspaceId, id })).rows[0]
       return r && toRow(r)
     },
     async getBySlug(workspaceId, slug) {
-      const r = await live(db, workspaceId).where('slug', '=', slug).executeTakeFirst()
+      const r = (await bySlugQuery(db, engine, { workspaceId, slug })).rows[0]
       return r && toRow(r)
     },
     async list(workspaceId) {

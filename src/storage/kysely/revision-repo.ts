@@ -81,10 +81,42 @@ const latestSealedQuery = prepared((db, _e, a: ScopeArgs) =>
     .orderBy('number', 'desc')
     .limit(sql.lit(1)),
 )
+// The writer's variant: the blob only when the head is not the revision the caller holds.
+const latestUnlessQuery = prepared((db, _e, a: ScopeArgs & { knownId: string }) =>
+  inScope(db, a)
+    .select(['id', 'workspace_id', 'project_id', 'environment_id', 'number', 'created_at'])
+    .select('key_id')
+    .select((eb) =>
+      eb
+        .case()
+        .when('id', '=', a.knownId)
+        .then(sql<Buffer | null>`null`)
+        .else(eb.ref('sealed'))
+        .end()
+        .as('sealed'),
+    )
+    .orderBy('number', 'desc')
+    .limit(sql.lit(1)),
+)
 const numberQuery = prepared((db, _e, a: ScopeArgs & { number: number }) =>
   inScope(db, a).selectAll().where('number', '=', a.number),
 )
 const insertQuery = prepared((db, _e, r: RevisionsTable) => db.insertInto('revisions').values(r))
+
+// JSON of frozen key indexes: a writer passes the same frozen array for revision after revision
+// while a document's keys stay the same, and an array frozen with its entries cannot change.
+const frozenJson = new WeakMap<readonly KeyIndexEntry[], string>()
+
+const deepFrozen = (index: readonly KeyIndexEntry[]): boolean =>
+  frozenJson.has(index) || (Object.isFrozen(index) && index.every((e) => Object.isFrozen(e)))
+
+function keyIndexJson(index: readonly KeyIndexEntry[]): string {
+  let json = frozenJson.get(index)
+  if (json !== undefined) return json
+  json = JSON.stringify(index)
+  if (deepFrozen(index)) frozenJson.set(index, json)
+  return json
+}
 
 /** Revision reads over `db`; the latest revision of a document is the hot read path. */
 export function revisionReads(db: Kysely<Database>, engine: EngineSpec): RevisionReads {
@@ -95,6 +127,22 @@ export function revisionReads(db: Kysely<Database>, engine: EngineSpec): Revisio
     },
     async latestSealed(scope) {
       const r = (await latestSealedQuery(db, engine, scopeArgs(scope))).rows[0]
+      return (
+        r && {
+          id: r.id,
+          workspaceId: r.workspace_id,
+          projectId: r.project_id,
+          environmentId: r.environment_id,
+          number: r.number,
+          createdAt: r.created_at,
+          keyId: r.key_id,
+          sealed: r.sealed,
+        }
+      )
+    },
+    async latestSealedUnless(scope, knownId) {
+      const args = { ...scopeArgs(scope), knownId: knownId ?? '' }
+      const r = (await latestUnlessQuery(db, engine, args)).rows[0]
       return (
         r && {
           id: r.id,
@@ -150,7 +198,7 @@ export function revisionRepo(db: Kysely<Database>, engine: EngineSpec): Revision
         created_at: row.createdAt,
         message: row.message,
         changed_keys: JSON.stringify(row.changedKeys),
-        key_index: JSON.stringify(row.keyIndex),
+        key_index: keyIndexJson(row.keyIndex),
         sealed: bytes(row.sealed),
         key_id: row.keyId,
       }
@@ -160,7 +208,7 @@ export function revisionRepo(db: Kysely<Database>, engine: EngineSpec): Revision
       return {
         ...row,
         changedKeys: [...row.changedKeys],
-        keyIndex: row.keyIndex.map((e) => ({ ...e })),
+        keyIndex: deepFrozen(row.keyIndex) ? row.keyIndex : row.keyIndex.map((e) => ({ ...e })),
         sealed: r.sealed,
       }
     },

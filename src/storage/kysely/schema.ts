@@ -179,10 +179,63 @@ export interface WebhookDeliveriesTable {
   created_at: string
 }
 
+export interface SessionsTable {
+  id: string
+  workspace_id: string
+  member_id: string
+  kind: string
+  client: string
+  token_id: string | null
+  secret_hash: Buffer
+  refresh_hash: Buffer | null
+  created_at: string
+  last_seen_at: string
+  expires_at: string
+  idle_timeout_s: number
+  access_expires_at: string
+  idp_refresh_at: string | null
+  sealed_idp_refresh: Buffer | null
+  key_id: string | null
+  revoked_at: string | null
+}
+
+export interface AuthSettingsTable {
+  workspace_id: string
+  session_lifetime_s: number
+  idle_timeout_s: number
+  sso_issuer: string | null
+  sso_client_id: string | null
+  sso_sealed_secret: Buffer | null
+  sso_key_id: string | null
+  /** JSON array of domains. */
+  sso_allowed_domains: string
+  sso_role_claim: string | null
+  /** JSON object: claim value → role. */
+  sso_role_map: string
+  sso_default_role: string | null
+  updated_at: string
+}
+
 export interface SchemaVersionTable {
   version: number
   name: string
   applied_at: string
+}
+
+export interface AddonsTable {
+  workspace_id: string
+  project_id: string
+  environment_id: string
+  name: string
+  mode: string
+  /** JSON array of the add-on's variable names (never values). */
+  keys: string
+  database_name: string | null
+  role_name: string | null
+  parent_environment_id: string | null
+  created_by: string
+  created_at: string
+  updated_at: string
 }
 
 export interface Database {
@@ -199,5 +252,8 @@ export interface Database {
   server_secrets: ServerSecretsTable
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
+  sessions: SessionsTable
+  auth_settings: AuthSettingsTable
+  addons: AddonsTable
   schema_version: SchemaVersionTable
 }

@@ -21,6 +21,8 @@ export interface AppOptions {
   /** Failed authentications per address before 429 (high by default: suites send many). */
   maxFailures?: number
   bodyLimit?: number
+  /** The built-in postgres add-on (test/addons): its admin URL and a per-run name prefix. */
+  addonPostgres?: { adminUrl: string; prefix: string }
 }
 
 /** A registered route as the security suite sees it. */
@@ -77,7 +79,15 @@ export async function startApp(options: AppOptions = {}): Promise<AppUnderTest> 
   const ownerToken = `tresor_pat_owner_${randomBytes(16).toString('hex')}`
   const clock = { offsetMs: 0 }
   const wired = await wire(
-    { dataDir, databaseUrl: db.url, rootKey, bootstrapToken: ownerToken },
+    {
+      ...{ dataDir, databaseUrl: db.url, rootKey, bootstrapToken: ownerToken },
+      ...(options.addonPostgres === undefined
+        ? {}
+        : {
+            addonPostgresAdminUrl: options.addonPostgres.adminUrl,
+            addonPostgresPrefix: options.addonPostgres.prefix,
+          }),
+    },
     { now: () => new Date(Date.now() + clock.offsetMs) },
     db.schema === undefined ? {} : { schema: db.schema, poolSize: 4 },
   )

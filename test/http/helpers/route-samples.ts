@@ -40,6 +40,23 @@ const SAMPLES: Record<string, Sample> = {
   'GET /healthz': {},
   'GET /v1/openapi.json': {},
   'GET /v1/whoami': {},
+  // Sessions and SSO (test/sso covers them end to end); a bearer token has no session: 404.
+  'POST /v1/session': { body: () => ({ token: linkToken() }), status: 401 },
+  'GET /v1/session': { status: 404 },
+  'DELETE /v1/session': { status: 404 },
+  'POST /v1/session/refresh': { body: () => ({ refresh: linkToken() }), status: 401 },
+  'GET /v1/settings/sessions': {},
+  'PATCH /v1/settings/sessions': { body: () => ({ idleTimeout: '30m' }) },
+  'GET /v1/sso': {},
+  'GET /v1/sso/login': { status: 303 },
+  'GET /v1/sso/callback': { status: 303 },
+  'POST /v1/sso/device': { status: 404 },
+  'POST /v1/sso/device/token': { body: () => ({ deviceCode: linkToken() }), status: 400 },
+  'GET /v1/sso/config': {},
+  'PUT /v1/sso/config': {
+    body: () => ({ issuer: 'https://idp.example.com', clientId: 'tresor', clientSecret: 'cs' }),
+  },
+  'DELETE /v1/sso/config': {},
   'POST /v1/projects': { body: () => ({ slug: slug('new') }) },
   'GET /v1/projects': {},
   [`GET ${P}`]: {},
@@ -125,6 +142,18 @@ const SAMPLES: Record<string, Sample> = {
   'POST /v1/admin/keys/rewrap': {},
   'POST /v1/admin/keys/rotate-data-key': { body: () => ({}) },
   [`POST ${P}/webhooks/:id/deliveries/:deliveryId/retry`]: {},
+  // Add-ons (test/addons): `:name` is filled with `redis`.
+  [`GET ${E}/addons`]: {},
+  [`PUT ${E}/addons/:name`]: { body: () => ({ vars: { REDIS_URL: 'redis://sample:6379' } }) },
+  // Rotating needs the built-in provisioner (not wired here): a precise 400 for the owner.
+  [`POST ${E}/addons/:name/rotate`]: { status: 400 },
+  [`DELETE ${E}/addons/:name`]: {
+    prepare: async (t, ids) => {
+      const path = `/v1/projects/${ids.project}/environments/${ids.env}/addons/redis`
+      await ok(t, 'PUT', path, { body: { vars: { REDIS_URL: 'redis://doomed:6379' } } })
+      return {}
+    },
+  },
 }
 
 // The variable and document routes exist for an environment and for the shared document.
@@ -167,6 +196,7 @@ export function urlOf(route: RouteInfo, sample: Sample, ids: Ids): string {
       .replace(':key', ids.key)
       .replace(':release', ids.release)
       .replace(':deliveryId', ids.deliveryId)
+      .replace(':name', 'redis')
       .replace(':id', id)
   const path = sample.path ?? fill(route.url)
   return path + (sample.query === undefined ? '' : `?${fill(sample.query)}`)

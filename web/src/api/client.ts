@@ -6,6 +6,7 @@ import {
   type Transport,
 } from '../../../src/client/index.ts'
 import { createCaller, parseJson, type CallSpec } from '../../../src/client/request.ts'
+import { CSRF_HEADER } from './session.ts'
 import type { Release } from './types.ts'
 
 const enc = encodeURIComponent
@@ -17,13 +18,27 @@ export function envPath(project: string, env: string): string {
 
 export interface ApiOptions {
   baseUrl?: string
-  /** Called when the server no longer accepts the token (revoked, expired). */
+  /** Called when the server no longer accepts the session (ended, expired, token revoked). */
   onUnauthenticated?: () => void
 }
 
+// Same-origin requests with the session cookie; writes carry the CSRF token (GET/HEAD never
+// change anything, so they need none).
+function sessionFetch(csrfToken: string): typeof fetch {
+  return (input, init = {}) => {
+    const method = (init.method ?? 'GET').toUpperCase()
+    const headers = new Headers(init.headers)
+    if (method !== 'GET' && method !== 'HEAD') headers.set(CSRF_HEADER, csrfToken)
+    return fetch(input, { ...init, headers, credentials: 'same-origin' })
+  }
+}
+
 /** Sends through `fetch`, telling the page when the server answers 401 (the session is over). */
-function watchedTransport(onUnauthenticated: (() => void) | undefined): Transport {
-  const send = fetchTransport()
+function watchedTransport(
+  csrfToken: string,
+  onUnauthenticated: (() => void) | undefined,
+): Transport {
+  const send = fetchTransport(sessionFetch(csrfToken))
   return async (request) => {
     const response = await send(request)
     if (response.status === 401) onUnauthenticated?.()
@@ -33,14 +48,14 @@ function watchedTransport(onUnauthenticated: (() => void) | undefined): Transpor
 
 /**
  * The calls the dashboard makes: src/client's typed client, plus the release calls it does not
- * have yet. Built per signed-in token; the token lives in the closure and is sent only as the
- * Authorization header of same-origin requests.
+ * have yet. Authenticated by the HttpOnly session cookie (no token in the page); `csrfToken`
+ * goes with every write.
  */
-export function createApi(token: string, options: ApiOptions = {}) {
+export function createApi(csrfToken: string, options: ApiOptions = {}) {
   const baseUrl = options.baseUrl ?? window.location.origin
-  const transport = watchedTransport(options.onUnauthenticated)
-  const client = createClient({ baseUrl, token, transport })
-  const call = createCaller({ baseUrl, token, transport })
+  const transport = watchedTransport(csrfToken, options.onUnauthenticated)
+  const client = createClient({ baseUrl, transport })
+  const call = createCaller({ baseUrl, transport })
   const json = async <T>(spec: CallSpec): Promise<T> => parseJson<T>(await call(spec))
   const at = (project: string, env: string) => ({ project, env })
   return {

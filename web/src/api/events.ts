@@ -37,21 +37,18 @@ async function readStream(body: ReadableStream<Uint8Array>, emit: (e: StreamEven
 }
 
 /**
- * Follows `/v1/events` for one project, reconnecting with back-off. EventSource cannot send an
- * Authorization header, so this reads the stream through fetch. Returns the function that stops.
+ * Follows `/v1/events` for one project, reconnecting with back-off, with the session cookie.
+ * Read through fetch (not EventSource) to control reconnection. Returns the function that stops.
  */
-export function followEvents(
-  token: string,
-  project: string,
-  onEvent: (e: StreamEvent) => void,
-): () => void {
+export function followEvents(project: string, onEvent: (e: StreamEvent) => void): () => void {
   const abort = new AbortController()
   let delay = 1000
   const loop = async () => {
     while (!abort.signal.aborted) {
       try {
         const res = await fetch(`/v1/events?project=${encodeURIComponent(project)}`, {
-          headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+          headers: { accept: 'text/event-stream' },
+          credentials: 'same-origin',
           signal: abort.signal,
         })
         if (res.ok && res.body !== null) {

@@ -1,38 +1,71 @@
-// Where the signed-in token lives. sessionStorage, not localStorage and not a cookie:
-// - it belongs to this one tab and is gone when the tab closes, so a shared or stolen laptop does
-//   not keep a live credential around the way localStorage (kept for ever, all tabs) would;
-// - it survives a reload, so refreshing a page does not sign the user out;
-// - the browser never attaches it to a request by itself, as it would a cookie, so no other site
-//   can make this browser act with it (no CSRF to defend against);
-// - a script running in the page could read it, but could read a token held in memory just as
-//   well: the strict Content-Security-Policy (own scripts only) is what keeps such scripts out.
-// The token never goes into a URL, a log line, or the DOM.
+// How the dashboard stays signed in: a server-side session named by the `tresor_session` cookie
+// (HttpOnly, SameSite=Lax, Secure over TLS). The token typed on the sign-in page is sent once, to
+// POST /v1/session, and then forgotten: it is never kept in sessionStorage, localStorage or
+// memory, so no script in the page can read a credential at all, and a reload keeps the session.
+// Because the browser attaches the cookie by itself, every write also carries the session's CSRF
+// token (synchronizer token from GET /v1/session, held in memory only) in `X-Tresor-CSRF`; the
+// server refuses a cookie-authenticated write without it (403). Sign-out ends the session on the
+// server and clears the cookie. The strict Content-Security-Policy keeps foreign scripts out.
 
-const KEY = 'tresor.session'
+import { problemToError } from '../../../src/client/errors.ts'
 
-/** The token this tab signed in with, if any. */
-export function loadToken(): string | undefined {
-  try {
-    return window.sessionStorage.getItem(KEY) ?? undefined
-  } catch {
-    return undefined // storage disabled: the user signs in again on reload
-  }
+/** The CSRF header every cookie-authenticated write must carry. */
+export const CSRF_HEADER = 'x-tresor-csrf'
+
+/** A signed-in browser session as the dashboard holds it: only the CSRF token, never a secret. */
+export interface BrowserSession {
+  csrfToken: string
+  kind: 'sso' | 'token'
 }
 
-/** Keeps the token for this tab only. */
-export function saveToken(token: string): void {
-  try {
-    window.sessionStorage.setItem(KEY, token)
-  } catch {
-    // Storage disabled: the session still works until the page reloads.
-  }
+async function fail(res: Response): Promise<never> {
+  throw problemToError(res.status, await res.text(), res.headers.get('x-request-id') ?? undefined)
 }
 
-/** Forgets the token (sign-out, or the server no longer accepts it). */
-export function clearToken(): void {
+function sessionOf(body: unknown): BrowserSession {
+  const b = body as { csrfToken: string | null; session: { kind: 'sso' | 'token' } }
+  if (b.csrfToken === null) throw new Error('the server answered without a CSRF token')
+  return { csrfToken: b.csrfToken, kind: b.session.kind }
+}
+
+/** Sends the token once to open a session (sets the cookie); the token is not kept. */
+export async function openSession(token: string): Promise<BrowserSession> {
+  const res = await fetch('/v1/session', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ token }),
+  })
+  if (!res.ok) return fail(res)
+  return sessionOf(await res.json())
+}
+
+/** The session of this browser's cookie, if it still works (after a reload or an SSO login). */
+export async function resumeSession(): Promise<BrowserSession | undefined> {
+  const res = await fetch('/v1/session', {
+    credentials: 'same-origin',
+    headers: { accept: 'application/json' },
+  })
+  if (res.status === 401 || res.status === 404) return undefined
+  if (!res.ok) return fail(res)
+  return sessionOf(await res.json())
+}
+
+/** Ends the session on the server (the cookie is cleared by the answer). */
+export async function closeSession(session: BrowserSession): Promise<void> {
+  await fetch('/v1/session', {
+    method: 'DELETE',
+    credentials: 'same-origin',
+    headers: { [CSRF_HEADER]: session.csrfToken },
+  }).catch(() => undefined)
+}
+
+/** Whether the workspace has SSO configured (the sign-in page then offers it). */
+export async function ssoEnabled(): Promise<boolean> {
   try {
-    window.sessionStorage.removeItem(KEY)
+    const res = await fetch('/v1/sso', { credentials: 'same-origin' })
+    return res.ok && ((await res.json()) as { enabled: boolean }).enabled
   } catch {
-    // Nothing stored.
+    return false
   }
 }

@@ -12,9 +12,14 @@ export interface MatrixRow {
 /**
  * Keys × environments: where each user key is set, missing, or set to a config value that
  * differs from the other environments'. Secret values are never compared (they are not here).
+ * `projectRequired` (the project's required keys) are required in every environment.
  */
-export function compareMatrix(envs: Environment[], vars: Map<string, Var[]>): MatrixRow[] {
-  const keys = new Set<string>()
+export function compareMatrix(
+  envs: Environment[],
+  vars: Map<string, Var[]>,
+  projectRequired: readonly string[] = [],
+): MatrixRow[] {
+  const keys = new Set<string>(projectRequired)
   for (const e of envs) {
     for (const v of vars.get(e.slug) ?? [])
       if (v.system !== true && v.kind !== 'system') keys.add(v.key)
@@ -27,7 +32,7 @@ export function compareMatrix(envs: Environment[], vars: Map<string, Var[]>): Ma
     )
     const cells = envs.map((e, i) => {
       const v = found[i]
-      const required = e.requiredKeys.includes(key)
+      const required = projectRequired.includes(key) || e.requiredKeys.includes(key)
       if (v === undefined) return { env: e.slug, state: 'missing' as const, required }
       const state =
         v.kind === 'config' && configValues.size > 1 ? ('differs' as const) : ('present' as const)

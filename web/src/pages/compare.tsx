@@ -36,11 +36,15 @@ export function ComparePage({ project }: { project: string }) {
   const { api } = useSession()
   const [tick, setTick] = useState(0)
   const loaded = useLoad(async () => {
-    const envs = await api.environments(project)
+    const [envs, info] = await Promise.all([api.environments(project), api.project(project)])
     const lists = await Promise.all(envs.map((e) => api.vars(project, e.slug)))
-    return { envs, vars: new Map(envs.map((e, i) => [e.slug, lists[i]?.vars ?? []])) }
+    const vars = new Map(envs.map((e, i) => [e.slug, lists[i]?.vars ?? []]))
+    return { envs, vars, required: info.requiredKeys }
   }, [api, project, tick])
-  const rows = loaded.data === undefined ? [] : compareMatrix(loaded.data.envs, loaded.data.vars)
+  const rows =
+    loaded.data === undefined
+      ? []
+      : compareMatrix(loaded.data.envs, loaded.data.vars, loaded.data.required)
   const missingRequired = rows.flatMap((r) =>
     r.cells.filter((c) => c.required && c.state === 'missing'),
   )

@@ -58,7 +58,7 @@ function EnvTabs({
 /** One environment: its tabs, the redeploy banner, and the chosen view; updated live. */
 export function EnvPage(props: { project: string; env: string; tab: Tab }) {
   const { project, env, tab } = props
-  const { api, token } = useSession()
+  const { api } = useSession()
   const [tick, setTick] = useState(0)
   const envs = useLoad(() => api.environments(project), [api, project, tick])
   const current = envs.data?.find((e) => e.slug === env || e.id === env)
@@ -66,8 +66,8 @@ export function EnvPage(props: { project: string; env: string; tab: Tab }) {
 
   useEffect(() => {
     // Another client's change (the CLI, an agent, a colleague) shows up here without a reload.
-    return followEvents(token, project, () => setTick((t) => t + 1))
-  }, [token, project])
+    return followEvents(project, () => setTick((t) => t + 1))
+  }, [api, project])
 
   useEffect(() => {
     document.title = `${env} · ${project} · Tresor`

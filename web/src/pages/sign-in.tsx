@@ -7,8 +7,10 @@ import { SecretInput } from '../components/secret-input.tsx'
 export function SignIn(props: {
   onSignIn: (token: string) => Promise<void>
   notice?: string | undefined
+  /** The workspace has an identity provider: offer "Sign in with SSO" first. */
+  sso?: boolean
 }) {
-  const { onSignIn, notice } = props
+  const { onSignIn, notice, sso = false } = props
   const input = useRef<HTMLInputElement>(null)
   const [error, setError] = useState<unknown>(undefined)
   const [busy, setBusy] = useState(false)
@@ -42,11 +44,20 @@ export function SignIn(props: {
           {notice}
         </p>
       )}
+      {sso && (
+        <section className="card" aria-labelledby="sso-title">
+          <h2 id="sso-title">Single sign-on</h2>
+          {/* A full-page navigation: the identity provider's pages open, then come back here. */}
+          <a className="button" href="/v1/sso/login">
+            Sign in with SSO
+          </a>
+        </section>
+      )}
       <form onSubmit={submit} className="card" aria-describedby="token-note">
         <SecretInput label="Token" inputRef={input} name="token" autoFocus required />
         <p id="token-note" className="hint">
-          A personal token (<code>tresor_pat_…</code>). It is kept in this browser tab only and
-          forgotten when the tab closes.
+          A personal token (<code>tresor_pat_…</code>), for break-glass access. It is sent once to
+          open a session (an HttpOnly cookie) and not kept by this page.
         </p>
         <ErrorBox error={error} title="Sign-in failed" />
         <button type="submit" className="primary" disabled={busy}>
