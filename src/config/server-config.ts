@@ -47,6 +47,12 @@ export interface ServerConfig {
    * and role per environment. Unset = add-ons are only what callers attach with their values.
    */
   addonPostgresAdminUrl?: string | undefined
+  /**
+   * `TRESOR_WEBHOOK_ALLOW_PRIVATE`: let webhooks call loopback, private and link-local addresses
+   * (receivers on the server's own network). Off by default: an admin's webhook must not reach
+   * cloud metadata or internal services.
+   */
+  webhookAllowPrivate: boolean
 }
 
 /** Command-line flags of `tresor server`; each wins over its environment variable. */
@@ -164,6 +170,14 @@ const SETTINGS: { [K in keyof ServerConfig]: Setting<ServerConfig[K]> } = {
     json: { type: 'string', pattern: '^https?://' },
     parse: parsePublicUrl,
   },
+  webhookAllowPrivate: {
+    env: 'TRESOR_WEBHOOK_ALLOW_PRIVATE',
+    default: 'false',
+    description:
+      'true = webhooks may call loopback, private and link-local addresses (receivers on your own network)',
+    json: { type: 'string', enum: ['true', 'false'] },
+    parse: parseBoolean,
+  },
   addonPostgresAdminUrl: {
     env: 'TRESOR_ADDON_POSTGRES_ADMIN_URL',
     secret: true,
@@ -172,6 +186,13 @@ const SETTINGS: { [K in keyof ServerConfig]: Setting<ServerConfig[K]> } = {
     json: { type: 'string', pattern: '^postgres(ql)?://' },
     parse: parseDatabaseUrl,
   },
+}
+
+function parseBoolean(raw: string): Parsed<boolean> {
+  const v = raw.trim().toLowerCase()
+  if (v === 'true' || v === '1') return { ok: true, value: true }
+  if (v === 'false' || v === '0') return { ok: true, value: false }
+  return { ok: false, message: 'must be true or false' }
 }
 
 /** An http(s) origin (an optional path prefix is kept), no credentials, query or fragment. */

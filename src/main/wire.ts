@@ -79,6 +79,7 @@ type WireConfig = Pick<
   ServerConfig,
   'dataDir' | 'databaseUrl' | 'rootKey' | 'rootKeyPrevious' | 'bootstrapToken' | 'publicUrl'
 > &
+  Partial<Pick<ServerConfig, 'webhookAllowPrivate'>> &
   AddonWireConfig
 
 /** The built-in postgres add-on's settings (TRESOR_ADDON_POSTGRES_ADMIN_URL). */
@@ -178,7 +179,10 @@ export async function wire(
       events,
       onSealed: keys.sealGuard,
     })
-    const webhooks = createWebhooks({ store, keyring, clock })
+    const webhooks = createWebhooks({
+      ...{ store, keyring, clock },
+      allowInternal: config.webhookAllowPrivate === true,
+    })
     const releases = createReleaseService({
       store,
       documents: rawDocuments,

@@ -35,6 +35,7 @@ describe('parseServerConfig', () => {
       logLevel: 'info',
       bodyLimit: 1024 * 1024,
       trustProxy: false,
+      webhookAllowPrivate: false,
     })
     expect(Object.isFrozen(c)).toBe(true)
   })
@@ -100,6 +101,7 @@ describe('parseServerConfig', () => {
     ['TRESOR_HOST', ['http://x', 'a b', '']],
     ['TRESOR_BODY_LIMIT', ['100', '65mb', 'lots']],
     ['TRESOR_TRUST_PROXY', ['yes', '10.0.0.0/33', '0']],
+    ['TRESOR_WEBHOOK_ALLOW_PRIVATE', ['yes', 'on', '2']],
     ['TRESOR_DATABASE_URL', ['mysql://u@h/db', 'not a url', 'postgres//x']],
   ])('refuses bad %s values', (setting, values) => {
     for (const value of values) {
@@ -178,6 +180,7 @@ describe('SERVER_SETTINGS_JSON_SCHEMA', () => {
       'TRESOR_BODY_LIMIT',
       'TRESOR_TRUST_PROXY',
       'TRESOR_PUBLIC_URL',
+      'TRESOR_WEBHOOK_ALLOW_PRIVATE',
       'TRESOR_ADDON_POSTGRES_ADMIN_URL',
     ])
     expect(props['TRESOR_PORT']).toMatchObject({

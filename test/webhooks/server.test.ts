@@ -41,6 +41,8 @@ describe('tresor server delivers webhooks (sqlite only: no per-run PostgreSQL sc
         TRESOR_PORT: '0',
         TRESOR_BOOTSTRAP_TOKEN: token,
         TRESOR_LOG_LEVEL: 'silent',
+        // The receiver listens on 127.0.0.1.
+        TRESOR_WEBHOOK_ALLOW_PRIVATE: 'true',
       },
       {},
     )

@@ -1,6 +1,7 @@
 import type { Keyring } from '../../crypto/index.ts'
 import type { Store, WebhookAttemptResult, WebhookDeliveryRow } from '../../storage/store.ts'
 import type { Clock } from '../context.ts'
+import { internalDestinationReason, type Lookup } from './destination.ts'
 import { sendDelivery, type FetchLike, type SendOutcome } from './send.ts'
 import {
   DEFAULT_RETRY_POLICY,
@@ -33,6 +34,13 @@ export interface WebhookWorkerOptions {
   batchSize?: number
   /** Told about a scan that failed (the store down…); the loop carries on. */
   onError?: (err: unknown) => void
+  /**
+   * TRESOR_WEBHOOK_ALLOW_PRIVATE: send to loopback, private and link-local addresses too. Off,
+   * each attempt first resolves the host and refuses if any address is internal.
+   */
+  allowInternal?: boolean
+  /** The resolver used for that check (the system's unless a test gives one). */
+  lookup?: Lookup
 }
 
 // A claim outlives the request by this much, so a slow store write after a send does not let
@@ -88,6 +96,13 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       const hook = await store.webhooks.get(claimed.workspaceId, claimed.webhookId)
       // Deleted since the claim: nothing to send, and its deliveries are gone with it.
       if (hook === undefined) return { ok: false, aborted: true }
+      if (options.allowInternal !== true) {
+        const internal = await internalDestinationReason(hook.url, options.lookup)
+        if (internal !== undefined) {
+          const error = `not sent: ${internal} (TRESOR_WEBHOOK_ALLOW_PRIVATE is off)`
+          return { ok: false, statusCode: null, error }
+        }
+      }
       secret = await keyring.open(hook.sealedSecret, webhookAad(hook))
       return await sendDelivery(fetchImpl, {
         url: hook.url,

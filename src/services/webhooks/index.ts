@@ -21,7 +21,13 @@ export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './webhook-
  * hooks (deliveries are queued inside the release's transaction, then the worker is woken) and
  * the delivery worker, which runs only once `start` is called (by `tresor server`).
  */
-export function createWebhooks(deps: { store: Store; keyring: Keyring; clock: Clock }) {
+export function createWebhooks(deps: {
+  store: Store
+  keyring: Keyring
+  clock: Clock
+  /** TRESOR_WEBHOOK_ALLOW_PRIVATE: receivers on loopback, private and link-local addresses. */
+  allowInternal?: boolean
+}) {
   let worker: WebhookWorker | undefined
   const service = createWebhookService({ ...deps, onQueued: () => worker?.wake() })
   const releaseHooks: ReleaseHooks = {

@@ -23,7 +23,29 @@ describe('webhook rules', () => {
     expect(checkWebhookUrl('https://Deploy.Example.com/hooks/tresor?x=1')).toBe(
       'https://deploy.example.com/hooks/tresor?x=1',
     )
-    expect(checkWebhookUrl('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080/')
+    expect(checkWebhookUrl('http://127.0.0.1:8080', { allowInternal: true })).toBe(
+      'http://127.0.0.1:8080/',
+    )
+  })
+
+  it.each([
+    ['http://127.0.0.1:8080/x', '127.0.0.1 is a loopback, private or link-local address'],
+    ['http://169.254.169.254/latest/meta-data', '169.254.169.254 is a loopback'],
+    ['http://[fd00::5]/x', 'fd00::5 is a loopback'],
+    ['https://localhost:7070/', 'localhost is this machine'],
+  ])('refuse %s unless the operator allows internal receivers', (raw, why) => {
+    let caught: unknown
+    try {
+      checkWebhookUrl(raw)
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'url', message: expect.stringContaining(why) as string }],
+    })
+    expect((caught as Error).message).toContain('TRESOR_WEBHOOK_ALLOW_PRIVATE=true')
+    expect(checkWebhookUrl(raw, { allowInternal: true })).toBe(new URL(raw).href)
   })
 
   it.each([

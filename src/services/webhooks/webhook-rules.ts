@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { AppError } from '../../core/errors.ts'
 import type { Aad } from '../../crypto/index.ts'
+import { internalHostReason } from './destination.ts'
 
 /** The AAD environment of a webhook's sealed secret; no real environment id can equal it. */
 export const WEBHOOK_ENVIRONMENT = '~webhook'
@@ -27,7 +28,7 @@ const urlProblem = (message: string) =>
  * The normalised URL if `raw` is an absolute http(s) URL without credentials. Messages never
  * repeat the URL: a mistaken one may hold a password or a token.
  */
-export function checkWebhookUrl(raw: string): string {
+export function checkWebhookUrl(raw: string, opts: { allowInternal?: boolean } = {}): string {
   let url: URL
   try {
     url = new URL(raw)
@@ -43,6 +44,12 @@ export function checkWebhookUrl(raw: string): string {
     )
   }
   if (url.hash !== '') throw urlProblem('must not have a #fragment')
+  const internal = opts.allowInternal === true ? undefined : internalHostReason(url.href)
+  if (internal !== undefined) {
+    throw urlProblem(
+      `must not point at this server's own network (${internal}); the operator can allow internal receivers with TRESOR_WEBHOOK_ALLOW_PRIVATE=true`,
+    )
+  }
   return url.href
 }
 

@@ -13,6 +13,8 @@ export interface WebhookDeps {
   clock: Clock
   /** Called after a delivery is queued again, so that it goes out now rather than at the next poll. */
   onQueued?: () => void
+  /** TRESOR_WEBHOOK_ALLOW_PRIVATE: accept loopback, private and link-local receivers. */
+  allowInternal?: boolean
 }
 
 export interface NewWebhookInput {
@@ -46,7 +48,7 @@ export function createWebhookService(deps: WebhookDeps) {
 
   async function create(ctx: RequestContext, project: ProjectRow, input: NewWebhookInput) {
     allowed(ctx, project)
-    const url = checkWebhookUrl(input.url)
+    const url = checkWebhookUrl(input.url, { allowInternal: deps.allowInternal === true })
     const environmentIds = await environmentIdsOf(project, input.environments)
     const id = newId('webhook', clock.now().getTime())
     const secret = newWebhookSecret()

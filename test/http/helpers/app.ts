@@ -23,6 +23,8 @@ export interface AppOptions {
   bodyLimit?: number
   /** The built-in postgres add-on (test/addons): its admin URL and a per-run name prefix. */
   addonPostgres?: { adminUrl: string; prefix: string }
+  /** TRESOR_WEBHOOK_ALLOW_PRIVATE (on by default here: test receivers listen on 127.0.0.1). */
+  webhookAllowPrivate?: boolean
 }
 
 /** A registered route as the security suite sees it. */
@@ -81,6 +83,7 @@ export async function startApp(options: AppOptions = {}): Promise<AppUnderTest> 
   const wired = await wire(
     {
       ...{ dataDir, databaseUrl: db.url, rootKey, bootstrapToken: ownerToken },
+      webhookAllowPrivate: options.webhookAllowPrivate ?? true,
       ...(options.addonPostgres === undefined
         ? {}
         : {

@@ -58,6 +58,8 @@ export function workerFor(
     clock,
     userAgent: 'Tresor-Webhooks/0.0.0-test',
     onError: (err) => errors.push(err),
+    // The receivers of these tests listen on 127.0.0.1.
+    allowInternal: true,
     ...extra,
   })
   return { worker, errors }
