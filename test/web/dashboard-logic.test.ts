@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest'
 import { parseSseChunk, type StreamEvent } from '../../web/src/api/events.ts'
 import type { Environment, Var } from '../../web/src/api/types.ts'
-import { compareMatrix } from '../../web/src/lib/compare.ts'
+import {
+  compareMatrix,
+  pickBaseline,
+  reusedSecrets,
+  type SecretComparison,
+} from '../../web/src/lib/compare.ts'
 import { previewDotenv } from '../../web/src/lib/dotenv-preview.ts'
 import { diffPaste } from '../../web/src/lib/paste-diff.ts'
 import { parseRoute, pathOf, type Route } from '../../web/src/lib/router.ts'
@@ -122,6 +127,112 @@ describe('compare matrix', () => {
       ['LOG_LEVEL', true, 'missing', 'missing!'],
       ['SENTRY_DSN', true, 'present!', 'missing!'],
     ])
+  })
+})
+
+describe('compare matrix with the server comparing secrets against a baseline', () => {
+  const envs = [env('development'), env('staging'), env('production')]
+  const secret = (key: string, preview = 'prev_***_9999'): Var => ({ key, kind: 'secret', preview })
+  const vars = new Map<string, Var[]>([
+    [
+      'development',
+      [
+        secret('API_KEY'),
+        secret('DB_PASSWORD'),
+        { key: 'LOG_LEVEL', kind: 'config', value: 'debug' },
+      ],
+    ],
+    [
+      'staging',
+      [
+        secret('API_KEY'),
+        secret('DB_PASSWORD'),
+        secret('STRIPE_KEY'),
+        secret('TOKEN'),
+        secret('ORPHAN'),
+        { key: 'LOG_LEVEL', kind: 'config', value: 'info' },
+      ],
+    ],
+    [
+      'production',
+      [
+        secret('API_KEY'),
+        secret('DB_PASSWORD'),
+        secret('ORPHAN'),
+        { key: 'TOKEN', kind: 'config', value: 't' },
+        { key: 'LOG_LEVEL', kind: 'config', value: 'warn' },
+        { key: 'DATABASE_URL', kind: 'system', preview: 'postg***5432', system: true, addon: 'pg' },
+      ],
+    ],
+  ])
+  // What GET /compare?from=production&to=<env> answers (names only).
+  const secrets: SecretComparison = {
+    baseline: 'production',
+    against: new Map([
+      ['development', { changed: [], identicalSecrets: ['API_KEY', 'DB_PASSWORD'] }],
+      [
+        'staging',
+        {
+          changed: [
+            { key: 'DB_PASSWORD', kind: 'secret' as const },
+            { key: 'TOKEN', kind: 'secret' as const, kindChanged: true },
+            { key: 'LOG_LEVEL', kind: 'config' as const, before: 'warn', after: 'info' },
+          ],
+          identicalSecrets: ['API_KEY'],
+        },
+      ],
+    ]),
+  }
+  const view = (m: ReturnType<typeof compareMatrix>) =>
+    m.map((r) => [
+      r.key,
+      ...r.cells.map((c) => c.state + (c.sameAs === undefined ? '' : ` =${c.sameAs.join('+')}`)),
+    ])
+
+  it('marks a secret differing from the baseline, and one shared by several environments', () => {
+    expect(view(compareMatrix(envs, vars, [], secrets))).toEqual([
+      [
+        'API_KEY',
+        'present =production+staging',
+        'present =production+development',
+        'present =development+staging',
+      ],
+      ['DB_PASSWORD', 'present =production', 'differs', 'present =development'],
+      // Config keeps its own rule: every set value compared with every other.
+      ['LOG_LEVEL', 'differs', 'differs', 'differs'],
+      // Set in staging and production but not compared (no answer for it): only "present".
+      ['ORPHAN', 'missing', 'present', 'present'],
+      ['STRIPE_KEY', 'missing', 'present', 'missing'],
+      // A secret in staging, config in production: the kind differs.
+      ['TOKEN', 'missing', 'differs', 'present'],
+    ])
+  })
+
+  it('without the comparison (loading, or refused) a secret is only present', () => {
+    expect(view(compareMatrix(envs, vars)).find((r) => r[0] === 'DB_PASSWORD')).toEqual([
+      'DB_PASSWORD',
+      'present',
+      'present',
+      'present',
+    ])
+  })
+
+  it('lists the reused secrets with their environments, and never carries a preview', () => {
+    const m = compareMatrix(envs, vars, [], secrets)
+    expect(reusedSecrets(m)).toEqual([
+      { key: 'API_KEY', envs: ['development', 'staging', 'production'] },
+      { key: 'DB_PASSWORD', envs: ['development', 'production'] },
+    ])
+    expect(JSON.stringify(m)).not.toContain('***')
+    expect(m.map((r) => r.key)).not.toContain('DATABASE_URL')
+  })
+
+  it('picks the chosen baseline, else production, else the first environment', () => {
+    expect(pickBaseline(envs, 'staging')).toBe('staging')
+    expect(pickBaseline(envs, 'pr-9')).toBe('production')
+    expect(pickBaseline(envs)).toBe('production')
+    expect(pickBaseline([env('dev'), env('qa')])).toBe('dev')
+    expect(pickBaseline([])).toBeUndefined()
   })
 })
 

@@ -148,7 +148,14 @@ describeBrowser('dashboard: paste a .env, compare environments, history and roll
       '≠ differs config',
       '≠ differs config',
     ])
-    expect(await cells('API_KEY')).toEqual(['✓ set secret', '✓ set secret', '✓ set secret'])
+    // The server compared the secrets with production: the one value is in all three.
+    await page.getByText('Secret values are compared with production').waitFor()
+    expect(await cells('API_KEY')).toEqual([
+      '✓ set secret ⚠ Warning: same value as production, staging',
+      '✓ set secret ⚠ Warning: same value as production, development',
+      '✓ set secret ⚠ Warning: same value as development, staging',
+    ])
+    expect(await page.content()).not.toContain(OLD_SECRET)
     expect(await cells('CACHE_TTL')).toEqual(['✗ missing', '✓ set config', '✗ missing'])
     expect(await cells('API_URL')).toEqual(['✗ missing', '✗ missing', '✗ missing'])
     const required = await matrix.locator('tr.required th code').allInnerTexts()

@@ -37,6 +37,7 @@ export async function startTestServer(): Promise<TestServer> {
       logLevel: 'silent',
       bodyLimit: 1024 * 1024,
       trustProxy: false,
+      webhookAllowPrivate: false,
     },
     { stdout: () => {}, stderr: () => {} },
   )

@@ -7,7 +7,7 @@ import {
 } from '../../../src/client/index.ts'
 import { createCaller, parseJson, type CallSpec } from '../../../src/client/request.ts'
 import { CSRF_HEADER } from './session.ts'
-import type { Release } from './types.ts'
+import type { Addon, Release } from './types.ts'
 
 const enc = encodeURIComponent
 
@@ -47,8 +47,8 @@ function watchedTransport(
 }
 
 /**
- * The calls the dashboard makes: src/client's typed client, plus the release calls it does not
- * have yet. Authenticated by the HttpOnly session cookie (no token in the page); `csrfToken`
+ * The calls the dashboard makes: src/client's typed client, plus the release and add-on calls it
+ * does not have yet. Authenticated by the HttpOnly session cookie (no token in the page); `csrfToken`
  * goes with every write.
  */
 export function createApi(csrfToken: string, options: ApiOptions = {}) {
@@ -80,6 +80,10 @@ export function createApi(csrfToken: string, options: ApiOptions = {}) {
       (await client.documents.revisions(at(p, e))).revisions,
     diff: (p: string, e: string, from: number, to: number) =>
       client.documents.diff(at(p, e), from, to),
+    /** Two environments compared on the server: secrets by value, only ever named. */
+    compare: (p: string, from: string, to: string) => client.documents.compare(p, from, to),
+    addons: async (p: string, e: string) =>
+      (await json<{ addons: Addon[] }>({ method: 'GET', path: `${envPath(p, e)}/addons` })).addons,
     releases: async (p: string, e: string) =>
       (await json<{ releases: Release[] }>({ method: 'GET', path: `${envPath(p, e)}/releases` }))
         .releases,

@@ -1,6 +1,7 @@
 // Wire shapes the dashboard reads, inferred from the zod schemas of src/api. Type-only imports:
 // zod never reaches the browser bundle.
 import type { z } from 'zod'
+import type { AddonSchema } from '../../../src/api/addons.ts'
 import type { ReleaseSchema } from '../../../src/api/releases.ts'
 import type { TokenInfo } from '../../../src/client/types.ts'
 
@@ -12,6 +13,7 @@ export type {
   CreateTokenBody,
   DeleteResult,
   Diff,
+  EnvCompare,
   Environment,
   Member,
   Project,
@@ -25,6 +27,8 @@ export type {
 } from '../../../src/client/types.ts'
 
 export type Release = z.infer<typeof ReleaseSchema>
+/** An add-on attached to an environment: its name, mode and variable names, never a value. */
+export type Addon = z.infer<typeof AddonSchema>
 export type Scope = TokenInfo['scopes'][number]
 
 /** The scopes a token may carry, in the order the dashboard lists them. */

@@ -22,8 +22,23 @@ interface Props {
 
 const SYSTEM_WHY =
   'Set by Tresor when a release is made; a value set here would be ignored, so it cannot be changed'
+const addonWhy = (addon: string) =>
+  `Managed by add-on ${addon}: its values change only when the platform rotates, updates or detaches the add-on, so it cannot be changed or revealed here`
+
+/** The read-only marker of a system or add-on variable, its reason reachable by keyboard too. */
+function Lock({ addon }: { addon: string | undefined }) {
+  const why = addon === undefined ? SYSTEM_WHY : addonWhy(addon)
+  return (
+    <span className="lock" tabIndex={0} title={why} data-why={why} aria-label={`Read-only: ${why}`}>
+      {addon === undefined ? 'read-only' : `managed by add-on ${addon}`}
+    </span>
+  )
+}
 
 function ValueCell({ v, revealed }: { v: Var; revealed: string | undefined }) {
+  // An add-on's credential is listed like a secret: its masked preview, never its value.
+  if (v.kind === 'system' && v.value === undefined)
+    return <code className="masked">{v.preview ?? '***'}</code>
   if (v.kind === 'secret') {
     if (revealed === undefined) return <code className="masked">{v.preview ?? '***'}</code>
     return (
@@ -36,13 +51,16 @@ function ValueCell({ v, revealed }: { v: Var; revealed: string | undefined }) {
   return <code className="value">{v.value ?? ''}</code>
 }
 
-/** One variable: read-only for system ones; reveal, edit in place and delete for the others. */
+/**
+ * One variable: read-only for system and add-on ones (no edit, delete or reveal: the server
+ * refuses those); reveal, edit in place and delete for the others.
+ */
 export function VarRow({ project, env, v, can, onChanged }: Props) {
   const { api, nameOf } = useSession()
   const [mode, setMode] = useState<'view' | 'edit' | 'delete'>('view')
   const [revealed, setRevealed] = useState<string | undefined>(undefined)
   const [error, setError] = useState<unknown>(undefined)
-  const system = v.system === true || v.kind === 'system'
+  const system = v.system === true || v.kind === 'system' || v.addon !== undefined
 
   const reveal = () => {
     if (revealed !== undefined) return setRevealed(undefined)
@@ -77,7 +95,9 @@ export function VarRow({ project, env, v, can, onChanged }: Props) {
         <ErrorBox error={error} />
       </td>
       <td data-label="Last changed">
-        {system ? (
+        {v.addon !== undefined ? (
+          <span className="muted">add-on {v.addon}</span>
+        ) : system ? (
           <span className="muted">set at release</span>
         ) : (
           <span title={v.updatedAt === undefined ? undefined : shortTime(v.updatedAt)}>
@@ -88,15 +108,7 @@ export function VarRow({ project, env, v, can, onChanged }: Props) {
       </td>
       <td className="row-actions" data-label="Actions">
         {system ? (
-          <span
-            className="lock"
-            tabIndex={0}
-            title={SYSTEM_WHY}
-            data-why={SYSTEM_WHY}
-            aria-label={`Read-only: ${SYSTEM_WHY}`}
-          >
-            read-only
-          </span>
+          <Lock addon={v.addon} />
         ) : (
           <>
             {v.kind === 'secret' && can.reveal && (

@@ -5,6 +5,7 @@ import { mayReveal, mayWrite } from '../lib/permissions.ts'
 import { useLoad } from '../lib/use-load.ts'
 import { useSession } from '../session.tsx'
 import { AddVariable } from './add-variable.tsx'
+import { AddonList } from './addon-list.tsx'
 import { PasteEnv } from './paste-env.tsx'
 import { VarRow, type RowPermissions } from './var-row.tsx'
 
@@ -19,6 +20,7 @@ interface Props {
 export function VarsTab({ project, env, tick, onChanged }: Props) {
   const { api, me } = useSession()
   const vars = useLoad(() => api.vars(project, env.slug), [api, project, env.slug, tick])
+  const addons = useLoad(() => api.addons(project, env.slug), [api, project, env.slug, tick])
   const [panel, setPanel] = useState<'add' | 'paste' | undefined>(undefined)
   const [note, setNote] = useState('')
   const can: RowPermissions = { write: mayWrite(me), reveal: mayReveal(me, env.slug) }
@@ -46,6 +48,7 @@ export function VarsTab({ project, env, tick, onChanged }: Props) {
           </div>
         )}
       </div>
+      <AddonList addons={addons.data} error={addons.error} />
       <p className="status-line" role="status">
         {note}
       </p>
