@@ -1,5 +1,6 @@
 import { createClient, normalizeBaseUrl, type TresorClient } from '../client/index.ts'
 import { netTransport } from '../client/net-transport.ts'
+import { withSessionRefresh } from '../client/session-refresh.ts'
 import { AppError } from '../core/errors.ts'
 import { credentialsPath, isTooOpen, readCredentials, type Credentials } from './credentials.ts'
 import { UsageError } from './errors.ts'
@@ -30,12 +31,22 @@ export function isLocal(url: string): boolean {
   return protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname)
 }
 
-/** A client of `url` with `token`, over node:net or node:https (no undici to load). */
-export function clientFor(io: CliIo, url: string, token: string): TresorClient {
+/**
+ * A client of `url` with `token`, over node:net or node:https (no undici to load). With
+ * `renewable`, a stored SSO session (`tresor_ses_…`) is renewed once on 401 (session-renew.ts,
+ * loaded only then).
+ */
+export function clientFor(io: CliIo, url: string, token: string, renewable = false): TresorClient {
+  const net = netTransport()
   return createClient({
     baseUrl: url,
     token,
-    transport: netTransport(),
+    transport:
+      renewable && token.startsWith('tresor_ses_')
+        ? withSessionRefresh(net, async (failed) =>
+            (await import('./session-renew.ts')).renewCliSession(io, url, net, failed),
+          )
+        : net,
     userAgent: `tresor-cli/${io.version}`,
   })
 }
@@ -70,7 +81,7 @@ export function createContext(verb: string, args: string[], flags: Flags, io: Cl
         'UNAUTHENTICATED',
         `not logged in to ${url}: run tresor login --url ${url}, or set TRESOR_TOKEN`,
       )
-    return clientFor(io, url, token)
+    return clientFor(io, url, token, envVar(io, 'TRESOR_TOKEN') === undefined)
   })
 
   const project = once<string>(() => {

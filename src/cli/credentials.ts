@@ -3,10 +3,27 @@ import { dirname, join } from 'node:path'
 import { AppError } from '../core/errors.ts'
 import type { CliIo } from './spec.ts'
 
+/** What `tresor login --sso` keeps besides the session's bearer secret (never a client secret). */
+export interface SsoCredentials {
+  /** `tresor_rfs_…`: single use, traded for a new bearer when the server answers 401. */
+  refresh: string
+  /** When the bearer stops working (about 15 minutes after each refresh). */
+  accessExpiresAt: string
+  /** The session's absolute end: then `tresor login --sso` again. */
+  expiresAt: string
+}
+
+/** One server's credential: a token, or an SSO session's bearer (`tresor_ses_…`) plus `sso`. */
+export interface ServerCredentials {
+  token: string
+  savedAt: string
+  sso?: SsoCredentials
+}
+
 /** `~/.config/tresor/credentials.json`: the servers logged in to, and which one is the default. */
 export interface Credentials {
   default?: string
-  servers: Record<string, { token: string; savedAt: string }>
+  servers: Record<string, ServerCredentials>
 }
 
 /** Where `tresor login` keeps tokens: `$XDG_CONFIG_HOME/tresor`, else `~/.config/tresor`. */

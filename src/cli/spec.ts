@@ -56,6 +56,13 @@ export interface Flags {
   from?: string
   to?: string
   previewUrl?: string
+  // addons
+  provision?: boolean
+  fromFile?: string
+  config?: string[]
+  dropDatabase?: boolean
+  // login
+  sso?: boolean
 }
 
 /** One table of data: a header and rows of cells (plain text; output.ts escapes and pads). */

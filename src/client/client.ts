@@ -1,8 +1,10 @@
+import { addonsApi } from './addons-api.ts'
 import { createCaller, normalizeBaseUrl, parseJson, type ClientOptions } from './request.ts'
 import { documentsApi, variablesApi } from './variables-api.ts'
 import { accessApi, auditApi, environmentsApi, projectsApi } from './resources-api.ts'
 import { previewsApi, releasesApi, settingsApi } from './releases-api.ts'
 import { secretRequestsApi } from './secret-requests.ts'
+import { sessionsApi } from './sessions-api.ts'
 import type { Whoami } from './types.ts'
 
 /**
@@ -29,8 +31,10 @@ export function createClient(options: ClientOptions) {
     audit: auditApi(call),
     releases: releasesApi(call),
     previews: previewsApi(call),
+    addons: addonsApi(call),
     settings: settingsApi(call),
     secretRequests: secretRequestsApi(call),
+    sessions: sessionsApi(call),
   }
 }
 

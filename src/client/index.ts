@@ -13,3 +13,4 @@ export {
 export type { EventStreamOptions, EventSubscription } from './event-stream.ts'
 export type { SseEvent } from './sse-parser.ts'
 export type * from './types.ts'
+export type { Addon, AddonList, AddonWriteResult, AttachAddonBody } from './addons-api.ts'

@@ -106,6 +106,8 @@ export function createCaller(options: ClientOptions): Caller {
     try {
       res = await transport(request)
     } catch (err) {
+      // A transport wrapper's own answer (a session refresh refused): already in the user's words.
+      if (err instanceof ApiError) throw err
       const reason = err instanceof TransportError ? REASON_TEXT[err.reason] : 'network error'
       throw new ApiError('UNAVAILABLE', `cannot reach the Tresor server at ${base} (${reason})`, {
         httpStatus: 0,

@@ -15,6 +15,7 @@ import type {
   EnvironmentSchema,
   ProjectSchema,
 } from '../api/resources.ts'
+import type { CliSessionSchema, DeviceStartSchema, DeviceTokenSchema } from '../api/sessions.ts'
 import type {
   CreatedSecretRequestSchema,
   CreateSecretRequestBodySchema,
@@ -85,6 +86,10 @@ export type ReleaseEnvFormat = 'dotenv' | 'shell' | 'yaml' | 'docker' | 'systemd
 export type CreateSecretRequestBody = z.input<typeof CreateSecretRequestBodySchema>
 export type SecretRequest = z.infer<typeof SecretRequestSchema>
 export type CreatedSecretRequest = z.infer<typeof CreatedSecretRequestSchema>
+
+export type DeviceStart = z.infer<typeof DeviceStartSchema>
+export type DeviceToken = z.infer<typeof DeviceTokenSchema>
+export type CliSession = z.infer<typeof CliSessionSchema>
 
 export type AuditEvent = z.infer<typeof AuditEventSchema>
 export type AuditQuery = z.infer<typeof AuditQuerySchema>

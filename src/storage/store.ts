@@ -514,13 +514,49 @@ export interface SessionRenewal {
   keyId?: string | null
 }
 
+/** A provider identity (issuer + subject) bound to the member it signs in as (migration 0009). */
+export interface SsoIdentityRow {
+  workspaceId: string
+  issuer: string
+  subject: string
+  memberId: string
+  /** The email the provider gave when the identity was bound (information only). */
+  email: string
+  createdAt: Timestamp
+}
+
 export interface SessionReads {
   getBySecretHash(hash: Uint8Array): Promise<SessionRow | undefined>
   getByRefreshHash(hash: Uint8Array): Promise<SessionRow | undefined>
   get(workspaceId: string, id: string): Promise<SessionRow | undefined>
+  /** The workspace's SSO sessions whose IdP refresh token is sealed under `keyId` (re-sealing). */
+  listSealedByKey(workspaceId: string, keyId: string, page?: SealedPage): Promise<SealedRow[]>
+  countByKey(workspaceId: string, keyId: string): Promise<number>
+  /** The member bound to this provider identity, if any. */
+  getIdentity(
+    workspaceId: string,
+    issuer: string,
+    subject: string,
+  ): Promise<SsoIdentityRow | undefined>
+  /** The identity of this issuer bound to `memberId`, if any. */
+  identityOfMember(
+    workspaceId: string,
+    issuer: string,
+    memberId: string,
+  ): Promise<SsoIdentityRow | undefined>
 }
 export interface SessionRepo extends SessionReads {
   create(row: NewSession): Promise<SessionRow>
+  /** CONFLICT when the identity or the member (for this issuer) is already bound. */
+  bindIdentity(row: SsoIdentityRow): Promise<SsoIdentityRow>
+  /** Data-key rotation only: as `RevisionRepo.reseal`, for a session's IdP refresh token. */
+  reseal(
+    workspaceId: string,
+    id: string,
+    fromKeyId: string,
+    sealed: Uint8Array,
+    toKeyId: string,
+  ): Promise<boolean>
   touch(id: string, at: Timestamp): Promise<void>
   /** Compare-and-set on `idpRefreshAt`/secret: false when another request renewed it first. */
   renew(id: string, expectSecretHash: Uint8Array, patch: SessionRenewal): Promise<boolean>
@@ -549,10 +585,21 @@ export interface AuthSettingsRow {
 }
 export interface AuthSettingsReads {
   get(workspaceId: string): Promise<AuthSettingsRow | undefined>
+  /** The sealed SSO client secret when it is under `keyId` (at most one row; re-sealing). */
+  listSealedByKey(workspaceId: string, keyId: string, page?: SealedPage): Promise<SealedRow[]>
+  countByKey(workspaceId: string, keyId: string): Promise<number>
 }
 export interface AuthSettingsRepo extends AuthSettingsReads {
   /** Inserts or replaces the workspace's row. */
   put(row: AuthSettingsRow): Promise<AuthSettingsRow>
+  /** Data-key rotation only: swaps the sealed client secret if it is still under `fromKeyId`. */
+  reseal(
+    workspaceId: string,
+    id: string,
+    fromKeyId: string,
+    sealed: Uint8Array,
+    toKeyId: string,
+  ): Promise<boolean>
 }
 
 // ---- webhooks -------------------------------------------------------------------------------

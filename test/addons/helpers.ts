@@ -3,6 +3,7 @@
 // afterAll check can prove nothing of this run is left behind.
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import { scramVerifier } from '../../src/services/addons/scram.ts'
 
 export const ADDON_ADMIN_URL =
   process.env['TEST_ADDON_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -62,4 +63,28 @@ export async function dropLeftovers(prefix: string): Promise<void> {
     for (const d of left.databases) await c.query(`drop database if exists "${d}" with (force)`)
     for (const r of left.roles) await c.query(`drop role if exists "${r}"`)
   })
+}
+
+/**
+ * True when the server would accept the URL's password for its role: checked against the SCRAM
+ * verifier in pg_authid (the test server trusts 127.0.0.1, so a login alone proves nothing).
+ */
+export async function passwordAccepted(url: string): Promise<boolean> {
+  const u = new URL(url)
+  const role = decodeURIComponent(u.username)
+  const stored = await withDb(ADDON_ADMIN_URL, async (c) => {
+    const r = await c.query<{ p: string | null }>(
+      'select rolpassword as p from pg_authid where rolname = $1',
+      [role],
+    )
+    return r.rows[0]?.p ?? null
+  })
+  const m = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(stored ?? '')
+  if (stored === null || m?.[1] === undefined || m[2] === undefined) return false
+  const again = scramVerifier(
+    decodeURIComponent(u.password),
+    Buffer.from(m[2], 'base64'),
+    Number(m[1]),
+  )
+  return again === stored
 }

@@ -11,6 +11,7 @@ import {
   dropLeftovers,
   leftovers,
   newPrefix,
+  passwordAccepted,
   withDb,
 } from './helpers.ts'
 
@@ -40,6 +41,26 @@ async function releasedUrl(t: AppUnderTest, p: TestProject, env: string): Promis
 }
 
 const databases = async () => (await leftovers(prefix)).databases
+
+/** A trigger that makes the app's store refuse every new revision (a failing commit). */
+async function injectCommitFailure(t: AppUnderTest): Promise<void> {
+  if (t.engine === 'sqlite') {
+    await t.sql(
+      "create trigger tresor_test_fail before insert on revisions begin select raise(abort, 'injected commit failure'); end",
+    )
+    return
+  }
+  await t.sql(
+    "create or replace function tresor_test_fail() returns trigger language plpgsql as $$ begin raise exception 'injected commit failure'; end $$",
+  )
+  await t.sql(
+    'create trigger tresor_test_fail before insert on revisions for each row execute function tresor_test_fail()',
+  )
+}
+
+async function removeCommitFailure(t: AppUnderTest): Promise<void> {
+  await t.sql('drop trigger tresor_test_fail' + (t.engine === 'sqlite' ? '' : ' on revisions'))
+}
 
 describe.skipIf(!available)(
   'built-in postgres add-on (skipped: no PostgreSQL at 127.0.0.1)',
@@ -217,6 +238,43 @@ describe.skipIf(!available)(
         const next = await releasedUrl(t, p, 'staging')
         expect(new URL(next).password).not.toBe(new URL(parentUrl).password)
         expect(new URL(next).pathname).toBe(new URL(parentUrl).pathname)
+      })
+
+      it('rotate is atomic: a failed commit leaves the role and the stored URL as they were', async () => {
+        const reveal = async () =>
+          (
+            await ok<{ key: string; value: string }>(
+              t,
+              'POST',
+              `${envPath('staging')}/vars/DATABASE_URL/reveal`,
+            )
+          ).value
+        const before = await reveal()
+        const revisionsBefore = await t.sql('select count(*) as n from revisions')
+        // The store refuses the rotation's revision: the commit fails after ALTER ROLE ran.
+        await injectCommitFailure(t)
+        try {
+          const res = await call(t, 'POST', `${envPath('staging')}/addons/postgres/rotate`)
+          expect(res.statusCode, res.body).toBe(500)
+          expect(res.json<{ code: string }>().code).toBe('INTERNAL')
+        } finally {
+          await removeCommitFailure(t)
+        }
+        expect(await t.sql('select count(*) as n from revisions')).toEqual(revisionsBefore)
+        expect(await reveal()).toBe(before)
+        // The stored URL still works: the new password was never committed on the server.
+        expect(await passwordAccepted(before)).toBe(true)
+        await withDb(before, async (c) => {
+          expect((await c.query('select count(*)::int as n from items')).rows).toEqual([{ n: 3 }])
+        })
+        // Once the store takes it, the rotation lands: the old URL stops working, the new one works.
+        await ok(t, 'POST', `${envPath('staging')}/addons/postgres/rotate`)
+        const after = await reveal()
+        passwords.add(decodeURIComponent(new URL(after).password))
+        expect(after).not.toBe(before)
+        expect(await passwordAccepted(after)).toBe(true)
+        expect(await passwordAccepted(before)).toBe(false)
+        await withDb(after, (c) => c.query('select 1'))
       })
 
       it('a regular environment with a database is not deleted; detach needs dropDatabase', async () => {

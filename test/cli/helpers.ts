@@ -46,10 +46,15 @@ export interface TestServer {
 }
 
 /** A real `tresor server` on port 0 with a temp data dir and the bootstrap owner token. */
-export async function startServer(): Promise<TestServer> {
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tresor-cli-data-'))
   const child = spawn('node', [bin, 'server', '--port', '0', '--data-dir', dataDir], {
-    env: { ...cleanEnv(dataDir), TRESOR_BOOTSTRAP_TOKEN: OWNER_TOKEN, TRESOR_LOG_LEVEL: 'warn' },
+    env: {
+      ...cleanEnv(dataDir),
+      TRESOR_BOOTSTRAP_TOKEN: OWNER_TOKEN,
+      TRESOR_LOG_LEVEL: 'warn',
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'ignore'],
   })
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()))

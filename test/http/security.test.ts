@@ -148,6 +148,44 @@ describeApp('security of every route', (t) => {
     expect(await snapshot(t(), w)).toEqual(before)
   })
 
+  it('refuses every write signed in by session cookie without the CSRF header (403), changing nothing', async () => {
+    const signIn = await call(t(), 'POST', '/v1/session', {
+      token: null,
+      body: { token: t().ownerToken },
+    })
+    expect(signIn.statusCode).toBe(201)
+    const secret = /^tresor_session=([^;]+);/.exec(String(signIn.headers['set-cookie']))?.[1]
+    expect(secret).toMatch(/^tresor_ses_/)
+    const cookie = { cookie: `tresor_session=${secret}` }
+    const before = await snapshot(t(), w)
+    const got: Record<string, number> = {}
+    for (const route of routes.filter((r) => isWrite(r) && !r.public)) {
+      const sample = sampleOf(route)
+      if (sample === undefined) throw new Error(`no sample for ${route.method} ${route.url}`)
+      const res = await call(t(), route.method, urlOf(route, sample, w.ids), {
+        token: null,
+        ...(sample.body === undefined ? {} : { body: sample.body() }),
+        ...(sample.text === undefined ? {} : { body: sample.text }),
+        headers: { ...cookie, ...(sample.text === undefined ? {} : TEXT) },
+      })
+      got[`${route.method} ${route.url}`] = res.statusCode
+    }
+    expect(Object.keys(got).length).toBeGreaterThan(40)
+    expect(got).toEqual(every(403, got))
+    expect(await snapshot(t(), w)).toEqual(before)
+    // The same cookie reads without the header, and writes with it: the 403s were the CSRF check.
+    expect(
+      (await call(t(), 'GET', '/v1/whoami', { token: null, headers: cookie })).statusCode,
+    ).toBe(200)
+    const session = await call(t(), 'GET', '/v1/session', { token: null, headers: cookie })
+    const csrf = session.json<{ csrfToken: string }>().csrfToken
+    const out = await call(t(), 'DELETE', '/v1/session', {
+      token: null,
+      headers: { ...cookie, 'x-tresor-csrf': csrf },
+    })
+    expect(out.statusCode).toBe(204)
+  })
+
   it('keeps an environment-restricted token inside its environment: 404 elsewhere, 403 on project writes', async () => {
     const envRoutes = await statuses(w.tokens.restricted, 'restricted', (r) =>
       r.url.includes(':env') ? w.ids : undefined,

@@ -5,6 +5,10 @@ import { openValue, sealValue } from '../../src/crypto/index.ts'
 import { aadOf, createDocumentService } from '../../src/services/documents/document-service.ts'
 import { rollDataKey } from '../../src/services/keys/data-key-rotation.ts'
 import { createKeyService } from '../../src/services/keys/key-service.ts'
+import { openIdpRefresh } from '../../src/services/sessions/idp-refresh-seal.ts'
+import { clientSecretAad } from '../../src/services/sessions/oidc-client.ts'
+import { createSessionService } from '../../src/services/sessions/session-service.ts'
+import { createSsoConfig } from '../../src/services/sessions/sso-config.ts'
 import { createWebhookService } from '../../src/services/webhooks/index.ts'
 import { webhookAad } from '../../src/services/webhooks/webhook-rules.ts'
 import type { DocumentScope } from '../../src/storage/store.ts'
@@ -65,7 +69,7 @@ describe.each(ENGINES)('data-key rotation [%s]', { timeout: 20_000 }, (engine) =
     expect(v2).toBe(v1.replace(/:v1$/, ':v2'))
     expect(report).toEqual({
       ...{ workspaceId: w.workspaceId, keyId: v2, rotatedFrom: v1 },
-      ...{ revisions: 5, releases: 1, webhooks: 1, remaining: 0 },
+      ...{ revisions: 5, releases: 1, webhooks: 1, sessions: 0, ssoClientSecret: 0, remaining: 0 },
     })
     expect(await sealedUnder(w, v1)).toBe(0)
     expect(await sealedUnder(w, v2)).toBe(6)
@@ -109,6 +113,72 @@ describe.each(ENGINES)('data-key rotation [%s]', { timeout: 20_000 }, (engine) =
       (e) => e.action,
     )
     expect(actions.slice(-2)).toEqual(['keys.rotate_data_key', 'keys.reseal'])
+  })
+
+  it('re-seals the SSO client secret and SSO sessions’ IdP refresh tokens; both still open', async () => {
+    const w = await createWorld(db.store)
+    const clientSecret = canary('CLIENT_SECRET')
+    await createSsoConfig({ store: w.store, keyring: w.keyring, clock }).put(
+      w.ctx,
+      {
+        ...{ issuer: 'https://idp.example.test', clientId: 'tresor', clientSecret },
+        ...{ allowedDomains: [], roleClaim: null, roleMap: {}, defaultRole: 'viewer' },
+      },
+      'https://tresor.example.test/v1/sso/callback',
+    )
+    const member = await w.store.members.get(w.workspaceId, w.ctx.actor.id)
+    if (member === undefined) throw new Error('no member')
+    const sessions = createSessionService({
+      ...{ store: w.store, keyring: w.keyring, pepper: Buffer.alloc(32, 7), clock },
+    })
+    const refreshTokens = [canary('IDP_REFRESH'), canary('IDP_REFRESH')]
+    const opened = []
+    for (const refreshToken of refreshTokens)
+      opened.push(
+        await sessions.open({
+          ...{ member, kind: 'sso', client: 'cli' },
+          idp: { refreshToken, refreshAfterSeconds: 300 },
+          audit: { action: 'auth.sso_login', detail: {} },
+        }),
+      )
+    // An ended session keeps nothing sealed: there is nothing of it left to re-seal.
+    const ended = await sessions.open({
+      ...{ member, kind: 'sso', client: 'browser' },
+      idp: { refreshToken: canary('IDP_REFRESH'), refreshAfterSeconds: 300 },
+      audit: { action: 'auth.sso_login', detail: {} },
+    })
+    await sessions.end(ended.session, 'sign-out')
+    const endedRow = await w.store.sessions.get(w.workspaceId, ended.session.id)
+    expect([endedRow?.sealedIdpRefresh, endedRow?.keyId]).toEqual([null, null])
+    const v1 = (await w.keyring.currentKey(w.workspaceId)).keyId
+    expect(await w.store.sessions.countByKey(w.workspaceId, v1)).toBe(2)
+    expect(await w.store.authSettings.countByKey(w.workspaceId, v1)).toBe(1)
+
+    const report = await keysOf(w, 1).rotateDataKey(w.ctx)
+    const v2 = report.keyId
+    expect(report).toMatchObject({ sessions: 2, ssoClientSecret: 1, remaining: 0 })
+    expect(await w.store.sessions.countByKey(w.workspaceId, v1)).toBe(0)
+    expect(await w.store.authSettings.countByKey(w.workspaceId, v1)).toBe(0)
+    expect((await keysOf(w).status(w.ctx)).keys.map((k) => [k.state, k.sealedRows])).toEqual([
+      ['retired', 0],
+      ['current', 2 + 1],
+    ])
+    // Opened by a keyring that never saw v1 in memory: the blobs are really under v2.
+    const cold = keyringOf(w.store, w.provider)
+    const settings = await w.store.authSettings.get(w.workspaceId)
+    expect(settings?.ssoKeyId).toBe(v2)
+    const secret = await cold.open(
+      settings?.ssoSealedSecret ?? Buffer.alloc(0),
+      clientSecretAad(w.workspaceId),
+    )
+    expect(secret.toString()).toBe(clientSecret)
+    for (const [i, o] of opened.entries()) {
+      const row = await w.store.sessions.get(w.workspaceId, o.session.id)
+      expect(row?.keyId).toBe(v2)
+      expect(await openIdpRefresh(cold, o.session, row?.sealedIdpRefresh ?? Buffer.alloc(0))).toBe(
+        refreshTokens[i],
+      )
+    }
   })
 
   it('an interrupted rotation is finished by resumeOnly; the next rotation makes v3', async () => {

@@ -1,4 +1,4 @@
-import { normalizeBaseUrl } from '../../client/index.ts'
+import { isApiError, normalizeBaseUrl } from '../../client/index.ts'
 import { clientFor } from '../context.ts'
 import { credentialsPath, readCredentials, writeCredentials } from '../credentials.ts'
 import { canPrompt, promptTerminal, readStdin } from '../input.ts'
@@ -29,6 +29,7 @@ export const login: Verb = async (ctx) => {
   const path = credentialsPath(ctx.io)
   const creds = readCredentials(path)
   const url = urlOf(ctx.io, ctx.flags, creds.default)
+  if (ctx.flags.sso === true) return (await import('./login-sso.ts')).loginSso(ctx, url)
   const token = await readToken(ctx.io, url)
   if (token === '') throw new UsageError('no token was given')
   const me = await clientFor(ctx.io, url, token).whoami()
@@ -43,13 +44,30 @@ export const login: Verb = async (ctx) => {
   }
 }
 
-/** `tresor logout`: forgets the saved token of a server (it stays valid on the server). */
-export const logout: Verb = (ctx) => Promise.resolve(forget(ctx))
+/**
+ * `tresor logout`: forgets the saved credential of a server. An SSO session is first ended on
+ * the server (`DELETE /v1/session`); a token stays valid there until it expires or is revoked.
+ */
+export const logout: Verb = async (ctx) => {
+  const path = credentialsPath(ctx.io)
+  const url = urlOf(ctx.io, ctx.flags, readCredentials(path).default)
+  const stored = readCredentials(path).servers[url]
+  if (stored?.sso === undefined) return forget(ctx, url)
+  let note = 'the session was ended on the server'
+  try {
+    await clientFor(ctx.io, url, stored.token, true).sessions.signOut()
+  } catch (err) {
+    // Already over (expired, refused at refresh): nothing is left to end on the server.
+    if (!isApiError(err, 'UNAUTHENTICATED')) throw err
+    note = 'the session had already ended on the server'
+  }
+  forget(ctx, url)
+  return { notes: [`Logged out of ${url}: ${note}.`] }
+}
 
-function forget(ctx: VerbContext): Result {
+function forget(ctx: VerbContext, url: string): Result {
   const path = credentialsPath(ctx.io)
   const creds = readCredentials(path)
-  const url = urlOf(ctx.io, ctx.flags, creds.default)
   if (creds.servers[url] === undefined) return { notes: [`Not logged in to ${url}.`] }
   delete creds.servers[url]
   if (creds.default === url) {

@@ -43,7 +43,12 @@ export function narrow(list: VarList, kinds: readonly Var['kind'][]): VarList {
 export function varTable(vars: readonly Var[]): Table {
   return {
     columns: ['KEY', 'KIND', 'VALUE'],
-    rows: vars.map((v) => [v.key, v.kind, (v.kind === 'secret' ? v.preview : v.value) ?? '']),
+    // An add-on's credential is a system variable with a preview (masked), never a value.
+    rows: vars.map((v) => [
+      v.key,
+      v.kind,
+      (v.kind === 'secret' ? v.preview : (v.value ?? v.preview)) ?? '',
+    ]),
   }
 }
 

@@ -7,17 +7,24 @@ export const ACCOUNT_VERBS: VerbSpec[] = [
   {
     name: 'login',
     group,
-    summary: 'save a token for a server (read from stdin or a hidden prompt)',
+    summary: 'save a token for a server (read from stdin or a hidden prompt), or sign in with SSO',
+    options: [
+      {
+        flags: '--sso',
+        description: "sign in with the workspace's identity provider (device code in a browser)",
+      },
+    ],
     examples: [
       'tresor login --url https://tresor.example.com',
       'printf %s "$TOKEN" | tresor login --url http://127.0.0.1:7070',
+      'tresor login --sso --url https://tresor.example.com',
     ],
     load: async () => (await import('../commands/auth.ts')).login,
   },
   {
     name: 'logout',
     group,
-    summary: 'forget the saved token of a server (the token itself stays valid)',
+    summary: 'forget the saved credential of a server (an SSO session is ended on the server)',
     json: false,
     examples: ['tresor logout', 'tresor logout --url https://tresor.example.com'],
     load: async () => (await import('../commands/auth.ts')).logout,

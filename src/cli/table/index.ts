@@ -1,6 +1,7 @@
 import { SCAN_SPEC } from '../commands/scan-spec.ts'
 import type { VerbSpec } from '../spec.ts'
 import { ACCOUNT_VERBS } from './account.ts'
+import { ADDON_VERBS } from './addons.ts'
 import { ADMIN_VERBS } from './admin.ts'
 import { DEPLOY_INTEGRATION_VERBS } from './deploy-integrations.ts'
 import { RELEASE_VERBS } from './releases.ts'
@@ -13,5 +14,6 @@ export const VERBS: readonly VerbSpec[] = [
   ...RELEASE_VERBS,
   ...DEPLOY_INTEGRATION_VERBS,
   SCAN_SPEC,
+  ...ADDON_VERBS,
   ...ADMIN_VERBS,
 ]

@@ -19,6 +19,8 @@ const DataKeyRotationSchema = z.object({
   revisions: z.number().int(),
   releases: z.number().int(),
   webhooks: z.number().int(),
+  sessions: z.number().int().describe('SSO sessions’ IdP refresh tokens re-sealed'),
+  ssoClientSecret: z.number().int().describe('1 when the SSO client secret was re-sealed'),
   remaining: z.number().int(),
 })
 

@@ -109,12 +109,30 @@ export function createAddonService(deps: AddonDeps) {
         `add-on ${name}'s credentials are managed outside Tresor: PUT its new values to rotate them`,
       )
     const current = (await documents.read(target.scope)).addons.find((a) => a.name === name)
-    const { url } = await provisionerFor(name).provisioner.rotate(names)
     const pool =
       current?.vars.find((v) => v.key === 'DATABASE_POOL_SIZE')?.value ?? DEFAULT_POOL_SIZE
-    const addon = postgresVars(name, url, pool)
     const next = { ...row, updatedAt: clock.now().toISOString() }
-    return commitAddon(target, ctx, 'addon.rotate', addon, next)
+    // The role's new password takes effect only once the revision holding the new URL commits;
+    // until then (and for good, if the commit fails) the stored URL keeps working.
+    const out = await provisionerFor(name).provisioner.rotate(names, async (url) => {
+      try {
+        return {
+          done: await commitAddon(target, ctx, 'addon.rotate', postgresVars(name, url, pool), next),
+        }
+      } catch (err) {
+        // Failing after its transaction committed (e.g. while announcing): the URL is stored.
+        if (await isStored(target, name, url)) return { done: undefined, err }
+        throw err
+      }
+    })
+    if (out.done === undefined) throw out.err
+    return out.done
+  }
+
+  async function isStored(target: Target, name: string, url: string): Promise<boolean> {
+    const state = await documents.read(target.scope).catch(() => undefined)
+    const addon = state?.addons.find((a) => a.name === name)
+    return addon?.vars.some((v) => v.key === 'DATABASE_URL' && v.value === url) === true
   }
 
   async function detach(

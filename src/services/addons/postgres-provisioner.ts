@@ -17,8 +17,12 @@ export interface PostgresProvisioner {
   provision(names: DatabaseNames): Promise<{ url: string }>
   /** A copy of `parent`'s database owned by a new role that has no right on the parent. */
   fork(parent: DatabaseNames, child: DatabaseNames): Promise<ForkResult>
-  /** A new password for the role; returns the new URL. */
-  rotate(names: DatabaseNames): Promise<{ url: string }>
+  /**
+   * A new password for the role, made effective only when `store(url)` resolves: the ALTER ROLE
+   * runs in a transaction left open while `store` commits the new URL, so the old password keeps
+   * working until then and a failed `store` leaves the role as it was (its error is rethrown).
+   */
+  rotate<T>(names: DatabaseNames, store: (url: string) => Promise<T>): Promise<T>
   /** Drops the database (closing its sessions) and the role; nothing to drop is fine. */
   drop(names: DatabaseNames): Promise<void>
 }
@@ -194,12 +198,40 @@ export function createPostgresProvisioner(
     return Number(r.rows[0]?.n ?? 0)
   }
 
-  async function rotate(names: DatabaseNames) {
-    return withAdmin('rotating the password', async (c) => {
-      const password = generatePassword()
-      await c.query(`ALTER ROLE ${quoteIdent(names.role)} PASSWORD '${scramVerifier(password)}'`)
-      return { url: appUrl(names, password) }
+  async function rotate<T>(names: DatabaseNames, store: (url: string) => Promise<T>): Promise<T> {
+    const password = generatePassword()
+    const alter = `ALTER ROLE ${quoteIdent(names.role)} PASSWORD '${scramVerifier(password)}'`
+    // `store`'s own failure must reach the caller as it is, not as a database-server error.
+    let stored: { value: T } | { error: unknown } | undefined
+    const out = await withAdmin('rotating the password', async (c) => {
+      await c.query('BEGIN')
+      // A concurrent rotation of the same role waits for this one's COMMIT (row lock), not forever.
+      await c.query(`SET LOCAL lock_timeout = '10s'`)
+      await c.query(alter)
+      try {
+        stored = { value: await store(appUrl(names, password)) }
+      } catch (error) {
+        stored = { error }
+        await c.query('ROLLBACK')
+        return undefined
+      }
+      await c.query('COMMIT')
+      return stored
+    }).catch(async (err: unknown) => {
+      if (stored === undefined) throw err
+      // A ROLLBACK lost with its connection rolls back all the same: `store`'s error is the news.
+      if ('error' in stored) throw stored.error
+      // The new URL is stored but the COMMIT was lost (connection dropped): apply it again.
+      await withAdmin('applying the rotated password', (c) => c.query(alter)).catch(() => {
+        throw new AppError(
+          'UNAVAILABLE',
+          'postgres add-on: the new credentials are stored but the database server did not take the new password; rotate again',
+        )
+      })
+      return stored
     })
+    if (out === undefined) throw (stored as { error: unknown }).error
+    return out.value
   }
 
   async function dropWith(c: pg.Client, names: DatabaseNames) {

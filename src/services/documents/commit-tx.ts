@@ -1,4 +1,4 @@
-import { entriesOf, serializeDocument, type EnvDocument } from '../../core/dotenv/index.ts'
+import { serializeDocument, type EnvDocument } from '../../core/dotenv/index.ts'
 import { AppError } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
 import {
@@ -19,6 +19,7 @@ import type {
 } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { RequestContext } from '../context.ts'
+import { valuesOf } from './doc-values.ts'
 import { keyIndexAfter, rememberKeyIndex } from './key-index.ts'
 import {
   emptyState,
@@ -220,7 +221,7 @@ function nextMeta<T>(
   ctx: RequestContext,
   now: Date,
 ) {
-  const values = entriesOf(doc)
+  const values = valuesOf(doc)
   const changed = new Set(p.changedKeys)
   const at = now.toISOString()
   const meta = new Map<string, KeyMeta>()

@@ -31,6 +31,10 @@ export interface ResealReport {
   releases: number
   /** Webhook signing secrets (sealed under the workspace data key like any value). */
   webhooks: number
+  /** SSO sessions' IdP refresh tokens. */
+  sessions: number
+  /** The SSO client secret (0 or 1). */
+  ssoClientSecret: number
   /** Rows still under an older key (0 when done; a writer that missed the rotation can add one). */
   remaining: number
 }
@@ -74,15 +78,24 @@ export async function rollDataKey(
   return { from: current.id, to }
 }
 
-type Table = 'revisions' | 'releases' | 'webhooks'
-const TABLES: readonly Table[] = ['revisions', 'releases', 'webhooks']
+type Table = 'revisions' | 'releases' | 'webhooks' | 'sessions' | 'authSettings'
+const TABLES: readonly Table[] = ['revisions', 'releases', 'webhooks', 'sessions', 'authSettings']
+type Counted = 'revisions' | 'releases' | 'webhooks' | 'sessions' | 'ssoClientSecret'
+/** The report's count of each table's re-sealed rows. */
+const REPORTED: Record<Table, Counted> = {
+  revisions: 'revisions',
+  releases: 'releases',
+  webhooks: 'webhooks',
+  sessions: 'sessions',
+  authSettings: 'ssoClientSecret',
+}
 // Re-sealing repeats until a pass finds nothing: a write that fetched the old key just before
 // the roll may land behind the id cursor of the pass that was running.
 const MAX_PASSES = 5
 
 /**
- * Re-seals every revision, release snapshot and webhook signing secret of the workspace that is under an older data key
- * with the current one, in batches (each row opened, re-sealed with the same AAD, verified, then
+ * Re-seals every revision, release snapshot, webhook signing secret, SSO session refresh token
+ * and SSO client secret of the workspace that is under an older data key with the current one, in batches (each row opened, re-sealed with the same AAD, verified, then
  * swapped by compare-and-set on its key id). Safe to re-run and to run next to writers.
  */
 export async function resealWorkspace(
@@ -99,7 +112,7 @@ export async function resealWorkspace(
   const old = keys.filter((k) => k.id !== current.id)
   const report = {
     ...{ workspaceId, keyId: current.id },
-    ...{ revisions: 0, releases: 0, webhooks: 0, remaining: 0 },
+    ...{ revisions: 0, releases: 0, webhooks: 0, sessions: 0, ssoClientSecret: 0, remaining: 0 },
   }
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let moved = 0
@@ -107,7 +120,7 @@ export async function resealWorkspace(
       const fromKey = await deps.keyring.keyFor(workspaceId, key.id)
       for (const table of TABLES) {
         const n = await resealTable(deps, table, workspaceId, fromKey, toKey)
-        report[table] += n
+        report[REPORTED[table]] += n
         moved += n
       }
     }

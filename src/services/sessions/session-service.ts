@@ -252,6 +252,11 @@ export function createSessionService(deps: {
       await end(row, 'expired')
       throw bad()
     }
+    // The same idle timeout as any request: a refresh is not a way around it.
+    if (now.getTime() - Date.parse(row.lastSeenAt) > row.idleTimeoutSeconds * 1000) {
+      await end(row, 'idle')
+      throw bad()
+    }
     const member = await store.members.get(row.workspaceId, row.memberId)
     if (member === undefined || member.disabled) {
       await end(row, 'member disabled')

@@ -1,17 +1,20 @@
 import { AppError } from '../../core/errors.ts'
-import { newId } from '../../core/ids.ts'
-import type { AuthSettingsRow, MemberRow, Store } from '../../storage/store.ts'
+import type { AuthSettingsRow, Store } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock } from '../context.ts'
 import { authSettingsOf } from './auth-settings.ts'
+import { createDevicePace, decodeDeviceHandle, encodeDeviceHandle } from './device-handle.ts'
 import { encodeLoginState, decodeLoginState, LOGIN_STATE_SECONDS } from './login-state.ts'
 import { oidc, type OidcClients } from './oidc-client.ts'
 import type { IdpRefresh, SessionService } from './session-service.ts'
 import { ssoConfigured } from './sso-config.ts'
-import { decideSso, type SsoDecision } from './sso-rules.ts'
+import { memberForIdentity } from './sso-members.ts'
+import { decideSso } from './sso-rules.ts'
 
 const SCOPE = 'openid email profile offline_access'
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+const EXPIRED_DEVICE =
+  'the device code expired or was already used: start again with tresor login --sso'
 
 /** Where a request came from, for audit rows. */
 export interface Origin {
@@ -37,6 +40,7 @@ export function createSsoService(deps: {
   sessions: SessionService
 }) {
   const { store, clock, pepper, oidcClients, sessions } = deps
+  const pace = createDevicePace()
 
   async function settingsOf(workspaceId?: string): Promise<AuthSettingsRow> {
     const ws = workspaceId ?? (await store.workspaces.list())[0]?.id
@@ -149,7 +153,19 @@ export function createSsoService(deps: {
       await audit(settings.workspaceId, origin, 'auth.sso_failed', { reason: decision.reason, sub })
       throw new AppError('FORBIDDEN', `single sign-on refused: ${decision.reason}`)
     }
-    const { member, created } = await memberFor(settings.workspaceId, decision, origin)
+    const found = await memberForIdentity(
+      { store, clock },
+      {
+        ...{ workspaceId: settings.workspaceId, issuer: settings.ssoIssuer ?? '', subject: sub },
+        ...{ emailVerified: claims.email_verified === true, decision },
+      },
+      origin,
+    )
+    if (!found.ok) {
+      await audit(settings.workspaceId, origin, 'auth.sso_failed', { reason: found.reason, sub })
+      throw new AppError('FORBIDDEN', `single sign-on refused: ${found.reason}`)
+    }
+    const { member, created } = found
     if (member.disabled) {
       await audit(settings.workspaceId, origin, 'auth.sso_failed', {
         reason: 'member disabled',
@@ -171,95 +187,68 @@ export function createSsoService(deps: {
     })
   }
 
-  // Found by email (lower-cased); created on first login; the role follows the provider's claims
-  // at every login, except the owner's, which only the owner can hand over.
-  async function memberFor(
-    workspaceId: string,
-    d: Extract<SsoDecision, { ok: true }>,
-    origin: Origin,
-  ) {
-    const now = clock.now()
-    const existing = await store.members.getByEmail(workspaceId, d.email)
-    if (existing !== undefined && (existing.role === d.role || existing.role === 'owner'))
-      return { member: existing, created: false }
-    const member = await store.transaction(async (tx) => {
-      const ctx = {
-        actor: { kind: 'member' as const, id: 'sso', workspaceId, scopes: [], tokenId: 'sso' },
-        ...origin,
-      }
-      let row: MemberRow
-      if (existing === undefined) {
-        row = await tx.members.create({
-          id: newId('member', now.getTime()),
-          ...{ workspaceId, email: d.email, name: d.name, role: d.role, disabled: false },
-          createdAt: now.toISOString(),
-        })
-        const detail = { memberId: row.id, role: row.role, via: 'sso' }
-        await appendAudit(tx, ctx, { workspaceId, action: 'member.create', detail }, now)
-      } else {
-        row = await tx.members.update(workspaceId, existing.id, { role: d.role })
-        const detail = { memberId: row.id, role: row.role, via: 'sso' }
-        await appendAudit(tx, ctx, { workspaceId, action: 'member.update', detail }, now)
-      }
-      return row
-    })
-    return { member, created: existing === undefined }
-  }
-
   /** CLI step 1: starts a device authorization at the provider, for the user to approve. */
   async function startDevice(workspaceId?: string) {
     const settings = await settingsOf(workspaceId)
     const config = await oidcClients.configFor(settings)
     const r = await oidc.initiateDeviceAuthorization(config, { scope: SCOPE })
-    const handle = Buffer.from(
-      JSON.stringify({ w: settings.workspaceId, d: r.device_code }),
-    ).toString('base64url')
+    const interval = Math.max(1, Math.min(60, r.interval ?? 5))
+    const exp = clock.now().getTime() + r.expires_in * 1000
+    const handle = encodeDeviceHandle(pepper, {
+      ...{ workspaceId: settings.workspaceId, deviceCode: r.device_code },
+      ...{ exp, interval },
+    })
     return {
       deviceCode: handle,
       userCode: r.user_code,
       verificationUri: r.verification_uri,
       verificationUriComplete: r.verification_uri_complete ?? null,
       expiresIn: r.expires_in,
-      interval: r.interval ?? 5,
+      interval,
     }
   }
 
-  /** CLI step 2, polled: pending until approved, then a CLI session (bearer + refresh secrets). */
-  async function pollDevice(handle: string, origin: Origin) {
-    let parsed: { w: string; d: string }
-    try {
-      parsed = JSON.parse(Buffer.from(handle, 'base64url').toString('utf8')) as {
-        w: string
-        d: string
-      }
-      if (typeof parsed.w !== 'string' || typeof parsed.d !== 'string') throw new Error('shape')
-    } catch {
-      throw new AppError('VALIDATION_FAILED', 'deviceCode is not one this server issued', [
-        { field: 'deviceCode', message: 'unknown' },
-      ])
+  /**
+   * CLI step 2, polled (RFC 8628 §3.4–3.5): `pending` until approved, `slow_down` (with the
+   * larger interval) when polled sooner than the interval, then a CLI session. An expired or
+   * used device code is GONE, a declined one FORBIDDEN.
+   */
+  async function pollDevice(text: string, origin: Origin) {
+    const handle = decodeDeviceHandle(pepper, text)
+    const now = clock.now().getTime()
+    const settings = await settingsOf(handle.workspaceId)
+    const failed = async (reason: string) =>
+      audit(settings.workspaceId, origin, 'auth.sso_failed', { reason, client: 'cli' })
+    if (handle.exp <= now) {
+      pace.forget(handle.deviceCode)
+      await failed('device code expired')
+      throw new AppError('GONE', EXPIRED_DEVICE)
     }
-    const settings = await settingsOf(parsed.w)
+    const paced = pace.check(handle.deviceCode, handle, now)
+    if (!paced.ok) return { status: 'slow_down' as const, interval: paced.interval }
     const config = await oidcClients.configFor(settings)
     let tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers
     let claims: Record<string, unknown>
     try {
-      tokens = await oidc.genericGrantRequest(config, DEVICE_GRANT, { device_code: parsed.d })
+      tokens = await oidc.genericGrantRequest(config, DEVICE_GRANT, {
+        device_code: handle.deviceCode,
+      })
       claims = await claimsOf(config, tokens)
     } catch (err) {
-      if (
-        err instanceof oidc.ResponseBodyError &&
-        (err.error === 'authorization_pending' || err.error === 'slow_down')
-      )
-        return {
-          status: err.error === 'slow_down' ? ('slow_down' as const) : ('pending' as const),
-          interval: 5,
-        }
-      await audit(settings.workspaceId, origin, 'auth.sso_failed', {
-        reason: failureReason(err),
-        client: 'cli',
-      })
+      const error = err instanceof oidc.ResponseBodyError ? err.error : undefined
+      if (error === 'authorization_pending')
+        return { status: 'pending' as const, interval: paced.interval }
+      if (error === 'slow_down')
+        return { status: 'slow_down' as const, interval: pace.slowDown(handle.deviceCode, now) }
+      pace.forget(handle.deviceCode)
+      await failed(failureReason(err))
+      if (error === 'expired_token' || error === 'invalid_grant')
+        throw new AppError('GONE', EXPIRED_DEVICE)
+      if (error === 'access_denied')
+        throw new AppError('FORBIDDEN', 'the sign-in was declined at the identity provider')
       throw new AppError('UNAUTHENTICATED', `the device sign-in ended: ${failureReason(err)}`)
     }
+    pace.forget(handle.deviceCode)
     const opened = await admit(settings, claims, tokens, 'cli', origin)
     return {
       status: 'complete' as const,

@@ -1,7 +1,8 @@
-import { entriesOf, type EnvDocument } from '../../core/dotenv/index.ts'
+import type { EnvDocument } from '../../core/dotenv/index.ts'
 import { AppError, type ErrorDetail } from '../../core/errors.ts'
 import { isReserved, systemVariables } from '../../core/system-variables.ts'
 import type { KeyKind } from '../../storage/store.ts'
+import { valuesOf } from '../documents/doc-values.ts'
 import type { AddonVars, DocState } from '../documents/document-state.ts'
 import type { Target } from '../projects/targets.ts'
 
@@ -79,11 +80,12 @@ export function reservedProblems(
   keys: Iterable<string>,
   lines?: ReadonlyMap<string, number>,
 ): ErrorDetail[] {
-  const system = systemVarsOf(target)
+  // Built only when a key is reserved: nearly every write names none.
+  let system: Map<string, string> | undefined
   const out: ErrorDetail[] = []
   for (const key of keys) {
     if (!isReserved(key)) continue
-    const value = system.get(key)
+    const value = (system ??= systemVarsOf(target)).get(key)
     const why =
       value === undefined ? 'it is set by Tresor at each release' : `Tresor sets it to '${value}'`
     const line = lines?.get(key)
@@ -110,7 +112,7 @@ export function changedKeys(
   doc: EnvDocument,
   kinds: ReadonlyMap<string, KeyKind>,
 ): string[] {
-  const next = entriesOf(doc)
+  const next = valuesOf(doc)
   const out: string[] = []
   for (const [key, value] of next) {
     const oldKind = state.meta.get(key)?.kind ?? 'config'

@@ -192,12 +192,15 @@ export function createVariableService(deps: {
   async function reveal(target: Target, ctx: RequestContext, key: string) {
     assertNotAgent(ctx, 'reveal values')
     const state: DocState = await documents.read(target.scope)
-    const value = state.values.get(key)
+    // An add-on's variable (e.g. DATABASE_URL) is revealed under the same rules as the user's.
+    const addon = state.addons.find((a) => a.vars.some((v) => v.key === key))
+    const managed = addon?.vars.find((v) => v.key === key)
+    const value = managed?.value ?? state.values.get(key)
     if (value === undefined)
       throw new AppError('NOT_FOUND', `variable ${key} not found`, [
         { key, message: 'not set in this environment' },
       ])
-    const kind = state.meta.get(key)?.kind ?? 'config'
+    const kind = managed?.kind ?? state.meta.get(key)?.kind ?? 'config'
     if (kind === 'secret') {
       assertCan(ctx.actor, 'secrets:reveal', {
         workspaceId: target.project.workspaceId,
@@ -217,7 +220,7 @@ export function createVariableService(deps: {
           environmentId: target.scope.environmentId,
           action: 'vars.reveal',
           keys: [key],
-          detail: { kind, revision: state.revision },
+          detail: { kind, revision: state.revision, ...(addon ? { addon: addon.name } : {}) },
         },
         clock.now(),
       ),

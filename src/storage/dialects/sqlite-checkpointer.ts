@@ -18,12 +18,15 @@ const DEFAULT_PAGES = 1000
 const START_AFTER_COMMITS = 64
 /** WAL length (pages) at which the writer finishes the worker's checkpoint so the WAL restarts. */
 const RESTART_PAGES = 4000
-/** The most pages that finishing may copy on the writer's thread (else the worker goes first). */
-const MAX_TAIL_PAGES = 1000
+/**
+ * The most commits the writer copies itself when finishing (those made since the worker's last
+ * complete checkpoint began): a few dozen pages and one fsync, once every ~4,000 pages.
+ */
+const MAX_TAIL_COMMITS = 8
 
 export interface CheckpointerOptions {
   path: string
-  /** How often the worker looks for new commits (default 100 ms). */
+  /** How often the worker looks for new commits (default 50 ms). */
   pollMs?: number
   /** Sets the writer's `wal_autocheckpoint` (the backstop, or the default when the worker dies). */
   setAutoCheckpoint: (pages: number) => void
@@ -53,6 +56,7 @@ const timer = setInterval(() => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)')
     if (r && r.busy === 0) {
+      Atomics.store(shared, 3, now)
       Atomics.store(shared, 1, r.log)
       Atomics.store(shared, 2, r.checkpointed)
     }
@@ -74,8 +78,9 @@ parentPort.on('message', () => {
  * to the WAL by the writer before it is acknowledged; a checkpoint only copies committed pages.
  */
 export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
-  // [commits of the writer, WAL pages and pages checkpointed as of the worker's last checkpoint]
-  const shared = new Int32Array(new SharedArrayBuffer(12))
+  // [commits of the writer; as of the worker's last checkpoint: WAL pages, pages checkpointed,
+  // and the writer's commits when it began (every commit since is in the uncheckpointed tail)]
+  const shared = new Int32Array(new SharedArrayBuffer(16))
   let count = 0
   let worker: Worker | undefined
   let closed = false
@@ -92,7 +97,7 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
       driver,
       path: options.path,
       shared: shared.buffer,
-      pollMs: options.pollMs ?? 100,
+      pollMs: options.pollMs ?? 50,
     }
     try {
       worker = new Worker(WORKER_SOURCE, { eval: true, workerData })
@@ -109,11 +114,12 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
 
   return {
     committed() {
-      Atomics.add(shared, 0, 1)
+      const commitsNow = Atomics.add(shared, 0, 1) + 1
       if (++count === START_AFTER_COMMITS && !closed) start()
       if (worker === undefined) return
       const log = Atomics.load(shared, 1)
-      if (log < RESTART_PAGES || log - Atomics.load(shared, 2) > MAX_TAIL_PAGES) return
+      if (log < RESTART_PAGES || Atomics.load(shared, 2) !== log) return
+      if (commitsNow - Atomics.load(shared, 3) > MAX_TAIL_COMMITS) return
       // Reset first, so a failing checkpoint is not retried after every commit.
       Atomics.store(shared, 1, 0)
       try {

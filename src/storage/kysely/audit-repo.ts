@@ -9,6 +9,7 @@ import type {
   JsonValue,
 } from '../store.ts'
 import { json, notFound, pageSize } from './codec.ts'
+import { moved } from './document-head.ts'
 import type { EngineSpec } from './engine.ts'
 import { prepared } from './prepared.ts'
 import type { AuditEventsTable, Database } from './schema.ts'
@@ -40,8 +41,7 @@ const advanceAuditHead = prepared(
       .updateTable('workspaces')
       .set({ audit_seq: a.seq, audit_hash: a.hash })
       .where('id', '=', a.id)
-      .where('audit_seq', '=', a.previous)
-      .returning('id'),
+      .where('audit_seq', '=', a.previous),
 )
 const insertQuery = prepared((db, _e, r: AuditEventsTable) =>
   db.insertInto('audit_events').values(r),
@@ -84,8 +84,7 @@ export function auditEventRepo(db: Kysely<Database>, engine: EngineSpec): AuditE
     async append(row) {
       // Compare-and-set on the workspace's head, as for revisions: no gap, no fork.
       const head = { id: row.workspaceId, seq: row.seq, previous: row.seq - 1, hash: row.hash }
-      const moved = (await advanceAuditHead(db, engine, head)).rows[0]
-      if (!moved) await refuse(db, engine, row)
+      if (!moved(await advanceAuditHead(db, engine, head))) await refuse(db, engine, row)
       const r: AuditEventsTable = {
         id: row.id,
         workspace_id: row.workspaceId,

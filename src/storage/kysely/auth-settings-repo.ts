@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { AuthSettingsReads, AuthSettingsRepo, AuthSettingsRow, MemberRole } from '../store.ts'
-import { bytes, json } from './codec.ts'
+import { bytes, json, touched } from './codec.ts'
 import type { AuthSettingsTable, Database } from './schema.ts'
 
 function toRow(r: AuthSettingsTable): AuthSettingsRow {
@@ -20,6 +20,11 @@ function toRow(r: AuthSettingsTable): AuthSettingsRow {
   }
 }
 
+// The AAD of the sealed client secret (services/sessions/oidc-client.ts `clientSecretAad`):
+// project and environment `~sso`, last field `client-secret`. Storage imports no service.
+const SSO_AAD = '~sso'
+const CLIENT_SECRET_ID = 'client-secret'
+
 /** The workspace's sign-in settings (one row, absent until an admin saves some). */
 export function authSettingsReads(db: Kysely<Database>): AuthSettingsReads {
   return {
@@ -31,6 +36,33 @@ export function authSettingsReads(db: Kysely<Database>): AuthSettingsReads {
         .executeTakeFirst()
       return r && toRow(r)
     },
+    async listSealedByKey(workspaceId, keyId, page = {}) {
+      // One row per workspace: a second page is always empty.
+      if (page.afterId !== undefined) return []
+      const r = await db
+        .selectFrom('auth_settings')
+        .select(['sso_sealed_secret', 'sso_key_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('sso_key_id', '=', keyId)
+        .executeTakeFirst()
+      if (r === undefined || r.sso_sealed_secret === null || r.sso_key_id === null) return []
+      return [
+        {
+          ...{ id: CLIENT_SECRET_ID, workspaceId, keyId: r.sso_key_id },
+          ...{ projectId: SSO_AAD, environmentId: SSO_AAD, sealed: r.sso_sealed_secret },
+        },
+      ]
+    },
+    async countByKey(workspaceId, keyId) {
+      const r = await db
+        .selectFrom('auth_settings')
+        .select('workspace_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('sso_key_id', '=', keyId)
+        .where('sso_sealed_secret', 'is not', null)
+        .executeTakeFirst()
+      return r === undefined ? 0 : 1
+    },
   }
 }
 
@@ -39,6 +71,16 @@ export function authSettingsRepo(db: Kysely<Database>): AuthSettingsRepo {
   const reads = authSettingsReads(db)
   return {
     ...reads,
+    async reseal(workspaceId, _id, fromKeyId, sealed, toKeyId) {
+      const res = await db
+        .updateTable('auth_settings')
+        .set({ sso_sealed_secret: bytes(sealed), sso_key_id: toKeyId })
+        .where('workspace_id', '=', workspaceId)
+        .where('sso_key_id', '=', fromKeyId)
+        .where('sso_sealed_secret', 'is not', null)
+        .executeTakeFirst()
+      return touched(res)
+    },
     async put(row) {
       const r: AuthSettingsTable = {
         workspace_id: row.workspaceId,

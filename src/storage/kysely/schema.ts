@@ -199,6 +199,15 @@ export interface SessionsTable {
   revoked_at: string | null
 }
 
+export interface SsoIdentitiesTable {
+  workspace_id: string
+  issuer: string
+  subject: string
+  member_id: string
+  email: string
+  created_at: string
+}
+
 export interface AuthSettingsTable {
   workspace_id: string
   session_lifetime_s: number
@@ -254,6 +263,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable
   sessions: SessionsTable
   auth_settings: AuthSettingsTable
+  sso_identities: SsoIdentitiesTable
   addons: AddonsTable
   schema_version: SchemaVersionTable
 }

@@ -1,7 +1,19 @@
 import type { Kysely } from 'kysely'
-import type { SessionClient, SessionKind, SessionReads, SessionRepo, SessionRow } from '../store.ts'
-import { bytes, notFound, touched } from './codec.ts'
+import type {
+  SealedRow,
+  SessionClient,
+  SessionKind,
+  SessionReads,
+  SessionRepo,
+  SessionRow,
+} from '../store.ts'
+import { bytes, notFound, pageSize, touched } from './codec.ts'
 import type { Database, SessionsTable } from './schema.ts'
+import { ssoIdentityReads, ssoIdentityRepo } from './sso-identity-repo.ts'
+
+// The AAD of a sealed IdP refresh token (services/sessions/idp-refresh-seal.ts): project and
+// environment `~session`, the session id last. Repeated here because storage imports no service.
+const SESSION_AAD = '~session'
 
 function toRow(r: SessionsTable): SessionRow {
   return {
@@ -53,6 +65,38 @@ export function sessionReads(db: Kysely<Database>): SessionReads {
         .executeTakeFirst()
       return r && toRow(r)
     },
+    async listSealedByKey(workspaceId, keyId, page = {}) {
+      let q = db
+        .selectFrom('sessions')
+        .select(['id', 'workspace_id', 'key_id', 'sealed_idp_refresh'])
+        .where('workspace_id', '=', workspaceId)
+        .where('key_id', '=', keyId)
+        .where('sealed_idp_refresh', 'is not', null)
+      if (page.afterId !== undefined) q = q.where('id', '>', page.afterId)
+      const rows = await q.orderBy('id').limit(pageSize(page.limit)).execute()
+      return rows.flatMap((r): SealedRow[] =>
+        r.sealed_idp_refresh === null || r.key_id === null
+          ? []
+          : [
+              {
+                ...{ id: r.id, workspaceId: r.workspace_id, keyId: r.key_id },
+                ...{ projectId: SESSION_AAD, environmentId: SESSION_AAD },
+                sealed: r.sealed_idp_refresh,
+              },
+            ],
+      )
+    },
+    async countByKey(workspaceId, keyId) {
+      const r = await db
+        .selectFrom('sessions')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('workspace_id', '=', workspaceId)
+        .where('key_id', '=', keyId)
+        .where('sealed_idp_refresh', 'is not', null)
+        .executeTakeFirst()
+      return Number(r?.n ?? 0)
+    },
+    ...ssoIdentityReads(db),
   }
 }
 
@@ -61,6 +105,18 @@ export function sessionRepo(db: Kysely<Database>): SessionRepo {
   const reads = sessionReads(db)
   return {
     ...reads,
+    ...ssoIdentityRepo(db),
+    async reseal(workspaceId, id, fromKeyId, sealed, toKeyId) {
+      const res = await db
+        .updateTable('sessions')
+        .set({ sealed_idp_refresh: bytes(sealed), key_id: toKeyId })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where('key_id', '=', fromKeyId)
+        .where('sealed_idp_refresh', 'is not', null)
+        .executeTakeFirst()
+      return touched(res)
+    },
     async create(row) {
       const r: SessionsTable = {
         id: row.id,
@@ -115,7 +171,8 @@ export function sessionRepo(db: Kysely<Database>): SessionRepo {
     async revoke(workspaceId, id, at) {
       await db
         .updateTable('sessions')
-        .set({ revoked_at: at })
+        // An ended session never asks the IdP again: its sealed refresh token goes with it.
+        .set({ revoked_at: at, sealed_idp_refresh: null, key_id: null })
         .where('workspace_id', '=', workspaceId)
         .where('id', '=', id)
         .where('revoked_at', 'is', null)

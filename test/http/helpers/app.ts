@@ -107,6 +107,8 @@ export async function startApp(options: AppOptions = {}): Promise<AppUnderTest> 
     },
     auth: {
       authenticate: wired.authenticate,
+      // As src/main/wire.ts passes it: cookie sessions and `tresor_ses_` bearers work here too.
+      authenticateSession: wired.authenticateSession,
       limiter: createFailureLimiter({
         maxFailures: options.maxFailures ?? 100_000,
         windowMs: 60_000,

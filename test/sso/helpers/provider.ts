@@ -2,7 +2,7 @@
 // development login and consent pages, the device flow, short token lifetimes, and users whose
 // email and groups claims the tests choose. `tamper` alters the ID token of the next token
 // responses (a provider-side forgery), to prove Tresor refuses it.
-import { createServer, type Server } from 'node:http'
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import Provider from 'oidc-provider'
@@ -11,7 +11,8 @@ export interface TestUser {
   email: string
   name?: string
   groups?: string[]
-  emailVerified?: boolean
+  /** Default true; null leaves the `email_verified` claim out. */
+  emailVerified?: boolean | null
   /** Removed or disabled at the provider: no login, no refresh. */
   disabled?: boolean
 }
@@ -23,6 +24,11 @@ export interface TestProvider {
   users: Map<string, TestUser>
   /** 'signature' flips a byte of the ID token's signature; 'audience' re-signs nothing, swaps aud. */
   tamper: 'signature' | 'audience' | undefined
+  /**
+   * The `interval` (seconds) the device authorization response names, as providers may
+   * (oidc-provider names none, which means 5 s): short, so that CLI tests poll quickly.
+   */
+  deviceInterval: number | undefined
   close(): Promise<void>
 }
 
@@ -74,7 +80,7 @@ export async function startProvider(redirectUri: string): Promise<TestProvider> 
         claims: () => ({
           sub: id,
           email: user.email,
-          email_verified: user.emailVerified ?? true,
+          ...(user.emailVerified === null ? {} : { email_verified: user.emailVerified ?? true }),
           name: user.name ?? id,
           groups: user.groups ?? [],
         }),
@@ -102,9 +108,12 @@ export async function startProvider(redirectUri: string): Promise<TestProvider> 
     clientSecret,
     users,
     tamper: undefined,
+    deviceInterval: undefined,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
   server.on('request', (req, res) => {
+    if (state.deviceInterval !== undefined && req.url?.startsWith('/device/auth') === true)
+      rewriteJson(res, (body) => ({ ...body, interval: state.deviceInterval }))
     if (state.tamper !== undefined && req.url?.startsWith('/token') === true) {
       // Rewrite the JSON body of the token response on its way out.
       const write = res.end.bind(res)
@@ -132,4 +141,26 @@ export async function startProvider(redirectUri: string): Promise<TestProvider> 
     handler(req, res)
   })
   return state
+}
+
+/** Rewrites the JSON body of a response on its way out. */
+function rewriteJson(
+  res: ServerResponse,
+  change: (body: Record<string, unknown>) => Record<string, unknown>,
+): void {
+  const write = res.end.bind(res)
+  res.end = ((chunk?: unknown) => {
+    const text = Buffer.isBuffer(chunk)
+      ? chunk.toString('utf8')
+      : typeof chunk === 'string'
+        ? chunk
+        : ''
+    try {
+      const out = JSON.stringify(change(JSON.parse(text) as Record<string, unknown>))
+      res.setHeader('content-length', Buffer.byteLength(out))
+      return write(out)
+    } catch {
+      return write(chunk as string)
+    }
+  }) as typeof res.end
 }

@@ -22,12 +22,12 @@ export interface SsoWorld {
   /** Moves Tresor's clock (not the provider's). */
   clock: { offsetMs: number }
   /** A JSON call; `auth` is a bearer token or a `{ cookie, csrf? }`. Returns status, headers, body. */
-  call(
+  call: (
     method: string,
     path: string,
     body?: unknown,
     auth?: string | { cookie: string; csrf?: string },
-  ): Promise<{ status: number; headers: Headers; body: Record<string, unknown>; text: string }>
+  ) => Promise<{ status: number; headers: Headers; body: Record<string, unknown>; text: string }>
   /** Configures SSO through the admin API. */
   configureSso(overrides?: Record<string, unknown>): Promise<void>
   close(): Promise<void>
@@ -103,7 +103,10 @@ export async function startSsoWorld(opts: { web?: boolean } = {}): Promise<SsoWo
       if (res.status !== 200) throw new Error(`configure SSO: ${res.status} ${res.text}`)
     },
     async close() {
-      await app.close()
+      // A browser's open event stream would hold close() until the browser goes: cut it.
+      const closing = app.close()
+      app.server.closeAllConnections()
+      await closing
       await provider.close()
       rmSync(dataDir, { recursive: true, force: true })
     },

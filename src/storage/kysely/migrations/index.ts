@@ -6,6 +6,7 @@ import { webhooksMigration } from './0005-webhooks.ts'
 import { agentTokensMigration } from './0006-agent-tokens.ts'
 import { addonsMigration } from './0007-addons.ts'
 import { sessionsMigration } from './0008-sessions.ts'
+import { ssoIdentitiesMigration } from './0009-sso-identities.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration in order; versions are 1, 2, 3 … without gaps and never renumbered. */
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   agentTokensMigration,
   addonsMigration,
   sessionsMigration,
+  ssoIdentitiesMigration,
 ]
 
 /** The schema version this code writes. */
