@@ -23,11 +23,11 @@ async function audit(action: string) {
 }
 
 describe('token sign-in (break-glass)', () => {
-  it('sets exactly `tresor_session=<secret>; Path=/; HttpOnly; SameSite=Lax` and audits it as break-glass', async () => {
+  it('sets exactly `tresor_session=<secret>; Path=/; HttpOnly; SameSite=Strict` and audits it as break-glass', async () => {
     const { res, setCookie, secret, csrf } = await signIn()
     expect(res.status).toBe(201)
     expect(secret).toMatch(/^tresor_ses_[A-Za-z0-9_-]{43}$/)
-    expect(setCookie).toBe(`tresor_session=${secret}; Path=/; HttpOnly; SameSite=Lax`)
+    expect(setCookie).toBe(`tresor_session=${secret}; Path=/; HttpOnly; SameSite=Strict`)
     expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(res.text).not.toContain(w.ownerToken)
     const [event] = await audit('auth.token_sign_in')
@@ -97,7 +97,7 @@ describe('session end', () => {
     const out = await w.call('DELETE', '/v1/session', undefined, { cookie: secret, csrf })
     expect(out.status).toBe(204)
     expect(out.headers.get('set-cookie')).toBe(
-      'tresor_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
+      'tresor_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict',
     )
     expect((await w.call('GET', '/v1/whoami', undefined, { cookie: secret })).status).toBe(401)
   })

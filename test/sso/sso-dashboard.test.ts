@@ -45,7 +45,7 @@ describeBrowser('SSO: dashboard sign-in through a real OIDC provider', () => {
     expect(new URL(page.url()).pathname).toBe('/')
     expect(await page.locator('.whoami').innerText()).toContain('admin')
     const [cookie] = (await context.cookies()).filter((c) => c.name === 'tresor_session')
-    expect([cookie?.httpOnly, cookie?.sameSite, cookie?.path]).toEqual([true, 'Lax', '/'])
+    expect([cookie?.httpOnly, cookie?.sameSite, cookie?.path]).toEqual([true, 'Strict', '/'])
     const members = (await w.call('GET', '/v1/members')).body.members as Array<
       Record<string, unknown>
     >

@@ -53,7 +53,9 @@ function swapAudience(jwt: string): string {
 export async function startProvider(redirectUri: string): Promise<TestProvider> {
   const server: Server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  // `localhost`, not 127.0.0.1 (where Tresor is): the provider is then another site, as in real
+  // life, so the browser applies the cross-site cookie rules on the redirects between them.
+  const issuer = `http://localhost:${(server.address() as AddressInfo).port}`
   const clientId = 'tresor'
   const clientSecret = `cs_${randomBytes(24).toString('hex')}`
   const users = new Map<string, TestUser>()

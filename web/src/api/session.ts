@@ -1,5 +1,5 @@
 // How the dashboard stays signed in: a server-side session named by the `tresor_session` cookie
-// (HttpOnly, SameSite=Lax, Secure over TLS). The token typed on the sign-in page is sent once, to
+// (HttpOnly, SameSite=Strict, Secure over TLS). The token typed on the sign-in page is sent once, to
 // POST /v1/session, and then forgotten: it is never kept in sessionStorage, localStorage or
 // memory, so no script in the page can read a credential at all, and a reload keeps the session.
 // Because the browser attaches the cookie by itself, every write also carries the session's CSRF
