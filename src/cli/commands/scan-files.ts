@@ -1,4 +1,14 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  type Dirent,
+} from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import {
   looksBinary,
@@ -152,13 +162,40 @@ export interface FilesScanned {
   unreadable: string[]
 }
 
+/**
+ * Reads a whole file into `into.buf` (grown when the file is larger), returning its bytes: a view
+ * of that buffer, valid until the next read. One buffer for every file saves an allocation and an
+ * fstat per file over `readFileSync`; the file is read to its end, whatever its listed size.
+ */
+export function readInto(into: { buf: Buffer }, abs: string, sizeHint: number): Buffer {
+  const fd = openSync(abs, 'r')
+  try {
+    if (into.buf.length <= sizeHint) into.buf = Buffer.allocUnsafe(sizeHint + (sizeHint >> 2) + 1)
+    let len = 0
+    for (;;) {
+      if (len === into.buf.length) {
+        const bigger = Buffer.allocUnsafe(into.buf.length * 2)
+        into.buf.copy(bigger, 0, 0, len)
+        into.buf = bigger
+      }
+      const got = readSync(fd, into.buf, len, into.buf.length - len, null)
+      if (got === 0) return into.buf.subarray(0, len)
+      len += got
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
 /** Reads and scans each file; binary ones (a NUL in the first 8 KB) are counted and skipped. */
 export function scanFiles(files: readonly ScanFile[], scanner: Scanner): FilesScanned {
   const result: FilesScanned = { findings: [], files: 0, bytes: 0, binary: 0, unreadable: [] }
+  // The scanner keeps no reference to the bytes it is given, so one buffer serves every file.
+  const reader = { buf: Buffer.allocUnsafe(64 * 1024) }
   for (const file of files) {
     let bytes: Buffer
     try {
-      bytes = readFileSync(file.abs)
+      bytes = readInto(reader, file.abs, file.size)
     } catch {
       result.unreadable.push(file.display)
       continue
