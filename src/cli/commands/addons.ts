@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs'
 import type { Addon, AddonWriteResult } from '../../client/index.ts'
 import { parseDocument } from '../../core/dotenv/parse.ts'
 import { entryNodes } from '../../core/dotenv/project.ts'
 import { AppError } from '../../core/errors.ts'
 import { UsageError } from '../errors.ts'
-import { confirm, readStdin } from '../input.ts'
+import { confirm } from '../input.ts'
 import type { EnvTarget, Verb, VerbContext } from '../spec.ts'
-import { afterWrite, checkKeys, listKeys, where } from './shared.ts'
+import { afterWrite, checkKeys, listKeys, readTextInput, where } from './shared.ts'
 
 // Variables of the known add-ons that are not credentials (the server shows them in clear).
 const CONFIG_BY_DEFAULT = new Set(['DATABASE_POOL_SIZE'])
@@ -37,23 +36,6 @@ function pairsOf(pairs: readonly string[], into: Map<string, string>): void {
   })
 }
 
-async function readLines(ctx: VerbContext, file: string): Promise<string> {
-  if (file === '-') {
-    if (ctx.io.stdin.isTTY === true)
-      ctx.io.stderr('Reading KEY=VALUE lines from the terminal; end with Ctrl-D.\n')
-    return readStdin(ctx.io)
-  }
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (err) {
-    const code = (err as { code?: unknown }).code
-    throw new AppError(
-      'NOT_FOUND',
-      `cannot read ${file}${code === 'ENOENT' ? ': no such file' : ''}`,
-    )
-  }
-}
-
 /**
  * The add-on's variables: `KEY=VALUE` lines from `--from-file` (or stdin when nothing else gives
  * values), then the arguments. Values on stdin or in a file never reach argv or shell history.
@@ -64,7 +46,7 @@ async function varsOf(ctx: VerbContext, pairs: readonly string[]) {
     ctx.flags.fromFile ?? (pairs.length === 0 && ctx.flags.provision !== true ? '-' : undefined)
   if (file !== undefined) {
     // dotenv rules: the last duplicate wins; PARSE_ERROR names lines, never values.
-    for (const node of entryNodes(parseDocument(await readLines(ctx, file))))
+    for (const node of entryNodes(parseDocument(await readTextInput(ctx, file, 'KEY=VALUE lines'))))
       vars.set(node.key, node.value)
   }
   const fromFile = new Set(vars.keys())

@@ -1,34 +1,16 @@
-import { readFileSync } from 'node:fs'
 import type { Var } from '../../client/index.ts'
 import { parseDocument } from '../../core/dotenv/parse.ts'
 import { entryNodes } from '../../core/dotenv/project.ts'
 import { AppError } from '../../core/errors.ts'
 import { isReserved } from '../../core/system-variables.ts'
 import { stylesFor } from '../format.ts'
-import { confirm, readStdin } from '../input.ts'
-import type { Verb, VerbContext } from '../spec.ts'
+import { confirm } from '../input.ts'
+import type { Verb } from '../spec.ts'
 import { diffLines, isEmpty, type MaskedChanges } from './diff-view.ts'
-import { afterWrite, where } from './shared.ts'
+import { afterWrite, readTextInput, where } from './shared.ts'
 
 // The marker the server reads to store a line's key as a secret (see document upload).
 const SECRET_MARK = /#\s*secret\s*$/i
-
-async function readInput(ctx: VerbContext, file: string): Promise<string> {
-  if (file === '-') {
-    if (ctx.io.stdin.isTTY === true)
-      ctx.io.stderr('Reading dotenv lines from the terminal; end with Ctrl-D.\n')
-    return readStdin(ctx.io)
-  }
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (err) {
-    const code = (err as { code?: unknown }).code
-    throw new AppError(
-      'NOT_FOUND',
-      `cannot read ${file}${code === 'ENOENT' ? ': no such file' : ''}`,
-    )
-  }
-}
 
 /** What importing `text` would change, computed from the masked listing: never a secret value. */
 export function importChanges(
@@ -79,7 +61,7 @@ export const configImport: Verb = async (ctx) => {
   const file = ctx.args[0] ?? '-'
   const target = ctx.target()
   const client = ctx.client()
-  const text = await readInput(ctx, file)
+  const text = await readTextInput(ctx, file, 'dotenv lines')
   const list = await client.vars.list(target)
   const replace = ctx.flags.replace === true
   const changes = importChanges(text, list.vars, replace)

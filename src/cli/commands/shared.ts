@@ -1,11 +1,35 @@
+import { readFileSync } from 'node:fs'
 import type { Var, VarList } from '../../client/index.ts'
+import { AppError } from '../../core/errors.ts'
 import { explainInvalidName } from '../../core/variable-name.ts'
 import { UsageError } from '../errors.ts'
-import type { EnvTarget, Table } from '../spec.ts'
+import { readStdin } from '../input.ts'
+import type { EnvTarget, Table, VerbContext } from '../spec.ts'
 
 /** `myapp/staging`: how messages name an environment. */
 export function where(t: EnvTarget): string {
   return `${t.project}/${t.env}`
+}
+
+/**
+ * The text of `file`, or of stdin for `-` (saying on a terminal how to end it). `what` names the
+ * lines expected, e.g. `dotenv lines`. NOT_FOUND names the file, never its content.
+ */
+export async function readTextInput(ctx: VerbContext, file: string, what: string): Promise<string> {
+  if (file === '-') {
+    if (ctx.io.stdin.isTTY === true)
+      ctx.io.stderr(`Reading ${what} from the terminal; end with Ctrl-D.\n`)
+    return readStdin(ctx.io)
+  }
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    throw new AppError(
+      'NOT_FOUND',
+      `cannot read ${file}${code === 'ENOENT' ? ': no such file' : ''}`,
+    )
+  }
 }
 
 /**

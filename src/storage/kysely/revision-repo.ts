@@ -49,6 +49,25 @@ function toRow(r: RevisionsTable): RevisionRow {
   return { ...toMeta(r), sealed: r.sealed }
 }
 
+type SealedColumns = Pick<
+  RevisionsTable,
+  'id' | 'workspace_id' | 'project_id' | 'environment_id' | 'number' | 'created_at' | 'key_id'
+>
+
+/** A head row as the writer and reader need it (`sealed` null when the caller holds it). */
+function toSealedRevision<S extends Buffer | null>(r: SealedColumns & { sealed: S }) {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    projectId: r.project_id,
+    environmentId: r.environment_id,
+    number: r.number,
+    createdAt: r.created_at,
+    keyId: r.key_id,
+    sealed: r.sealed,
+  }
+}
+
 interface ScopeArgs {
   scopeId: string
   workspaceId: string
@@ -127,34 +146,12 @@ export function revisionReads(db: Kysely<Database>, engine: EngineSpec): Revisio
     },
     async latestSealed(scope) {
       const r = (await latestSealedQuery(db, engine, scopeArgs(scope))).rows[0]
-      return (
-        r && {
-          id: r.id,
-          workspaceId: r.workspace_id,
-          projectId: r.project_id,
-          environmentId: r.environment_id,
-          number: r.number,
-          createdAt: r.created_at,
-          keyId: r.key_id,
-          sealed: r.sealed,
-        }
-      )
+      return r && toSealedRevision(r)
     },
     async latestSealedUnless(scope, knownId) {
       const args = { ...scopeArgs(scope), knownId: knownId ?? '' }
       const r = (await latestUnlessQuery(db, engine, args)).rows[0]
-      return (
-        r && {
-          id: r.id,
-          workspaceId: r.workspace_id,
-          projectId: r.project_id,
-          environmentId: r.environment_id,
-          number: r.number,
-          createdAt: r.created_at,
-          keyId: r.key_id,
-          sealed: r.sealed,
-        }
-      )
+      return r && toSealedRevision(r)
     },
     async get(scope, number) {
       const r = (await numberQuery(db, engine, { ...scopeArgs(scope), number })).rows[0]
