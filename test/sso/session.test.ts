@@ -48,17 +48,12 @@ describe('token sign-in (break-glass)', () => {
 
   it('refuses an unknown token (401) and a service token (403), opening nothing', async () => {
     expect((await signIn('tresor_pat_nope_000000000000000000000000000000')).res.status).toBe(401)
-    const svc = await w.call('POST', '/v1/tokens', {
-      name: 'ci',
-      scopes: ['read'],
-      kind: 'svc',
-      project: undefined,
-    })
-    if (svc.status === 201) {
-      const r = await signIn(String(svc.body.token))
-      expect(r.res.status).toBe(403)
-      expect(r.setCookie).toBe('')
-    }
+    const svc = await w.call('POST', '/v1/tokens', { name: 'ci', scopes: ['read'], kind: 'svc' })
+    expect(svc.status).toBe(201)
+    expect(String(svc.body.token)).toMatch(/^tresor_svc_/)
+    const r = await signIn(String(svc.body.token))
+    expect(r.res.status).toBe(403)
+    expect(r.setCookie).toBe('')
   })
 })
 
