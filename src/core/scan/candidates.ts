@@ -1,3 +1,5 @@
+import { wasmRuns, type RunFinder } from './runs.ts'
+
 /** What the pass needs to know of the secrets: which lengths are worth a look. */
 export interface LengthFilter {
   /** `wanted[n] === 1` when some secret is n bytes long. */
@@ -91,7 +93,12 @@ for (const c of [9, 10, 13, 32]) BLANK[c] = 1
  * does) and reads in full only the runs that long; an assignment's value after blanks is read
  * from its `=`. Candidates with a blank inside may then go unreported: no secret can match them.
  */
-export function scanPass(bytes: Buffer, targets: PassTargets, sink: PassSink): void {
+export function scanPass(
+  bytes: Buffer,
+  targets: PassTargets,
+  sink: PassSink,
+  findRuns: RunFinder = wasmRuns,
+): void {
   const { lengths } = targets
   if (lengths.maxSpaced !== 0) {
     runPass(bytes, 0, bytes.length, targets, sink, new QuotedText(lengths, sink))
@@ -100,6 +107,22 @@ export function scanPass(bytes: Buffer, targets: PassTargets, sink: PassSink): v
   const n = bytes.length
   const m = Math.max(1, Math.min(targets.minKeywordRun, lengths.minLength))
   let doneTo = 0 // the end of the last run read in full
+  // The same runs, found by `findRuns` (16 bytes at a time); not in a pass a sink started, as
+  // the finder's pairs last only until its next call.
+  const runs = inPass ? undefined : findRuns(bytes, m)
+  if (runs !== undefined) {
+    inPass = true
+    try {
+      for (let k = 0; k < runs.length; k += 2) {
+        const s = runs[k] as number
+        if (s > 0 && lengths.maxLength !== 0) valueAfterBlanks(bytes, s, doneTo, lengths, sink)
+        doneTo = readRun(bytes, s, targets, sink)
+      }
+    } finally {
+      inPass = false
+    }
+    return
+  }
   let s = 0 // a run starts here: s is 0 or follows a blank
   while (s + m <= n) {
     let j = s + m - 1
@@ -113,6 +136,8 @@ export function scanPass(bytes: Buffer, targets: PassTargets, sink: PassSink): v
     s = doneTo + 1
   }
 }
+
+let inPass = false
 
 // `KEY= value`, `key:  value`: the `=` or `:` is in the run before the blanks; when that run was
 // too short to be read, the value (this run) is read as an assignment here.
