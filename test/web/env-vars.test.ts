@@ -44,7 +44,7 @@ describeBrowser('dashboard: env vars, redeploy banner, deploy, reveal', () => {
     expect(storage).toEqual({ session: 0, local: 0, script: '' })
     const cookies = await page.context().cookies()
     expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path])).toEqual([
-      ['tresor_session', true, 'Lax', '/'],
+      ['tresor_session', true, 'Strict', '/'],
     ])
     expect(cookies[0]?.value).toMatch(/^tresor_ses_[A-Za-z0-9_-]{43}$/)
     // A reload keeps the session: the cookie, not the page, holds it.
