@@ -3,7 +3,7 @@
 // `npm start` (`--if-missing`: the CLI bundle only when dist/ has none).
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { build } from 'esbuild'
 import { buildWeb } from './build-web.mjs'
 
@@ -30,9 +30,22 @@ if (!(process.argv.includes('--if-missing') && existsSync(`${root}dist/cli-clien
   })
   // Which chunk imports what: test/cli checks with it that client verbs never load server code.
   writeFileSync(`${root}dist/meta.json`, JSON.stringify(result.metafile))
+  removeStaleChunks(result.metafile)
   await buildClient(define)
 }
 await buildWeb()
+
+/**
+ * Deletes the chunks (and their source maps) of earlier builds: each build names its chunks by
+ * content hash, so without this dist/ grows by a set of files per change.
+ */
+function removeStaleChunks(metafile) {
+  const fresh = new Set(Object.keys(metafile.outputs).map((out) => out.replace(/^dist\//, '')))
+  for (const name of readdirSync(`${root}dist`)) {
+    if (!/\.js(\.map)?$/.test(name) || name.startsWith('cli-client.js')) continue
+    if (!fresh.has(name)) rmSync(`${root}dist/${name}`, { force: true })
+  }
+}
 
 /**
  * The client verbs as one plain script, `(function (exports, require, module, __filename,
