@@ -1,37 +1,11 @@
 // The server-sent event stream over a real socket: a write arrives as `variables.changed` naming
 // keys and never a value; filters and token restrictions decide who hears what.
-import { get, type IncomingMessage } from 'node:http'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { ok } from './helpers/app.ts'
 import { describeApp, like, mintToken, newProject, type TestProject } from './helpers/fixtures.ts'
+import { open, until, type Stream } from './helpers/event-stream.ts'
 
 const SECRET = 'sse-secret-value-abcdefghijkl'
-
-interface Stream {
-  res: IncomingMessage
-  text: () => string
-  close: () => void
-}
-
-function open(url: string, token: string): Promise<Stream> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (text += chunk))
-      resolve({ res, text: () => text, close: () => req.destroy() })
-    })
-    req.on('error', reject)
-  })
-}
-
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting for the event stream')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 /** The `data:` payloads of the stream's `variables.changed` events, parsed. */
 function changes(text: string): Record<string, unknown>[] {

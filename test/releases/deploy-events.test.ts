@@ -1,6 +1,5 @@
 // A deploy-only token hears the releases of the environments it may deploy on the event stream,
 // and nothing else: no variable events (they name keys), no other environment, no other project.
-import { get, type IncomingMessage } from 'node:http'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { call, ok } from '../http/helpers/app.ts'
 import {
@@ -10,34 +9,9 @@ import {
   newProject,
   type TestProject,
 } from '../http/helpers/fixtures.ts'
+import { open, until, type Stream } from '../http/helpers/event-stream.ts'
 
 const SECRET = 'deploy-events-secret-abcdefghijkl'
-
-interface Stream {
-  res: IncomingMessage
-  text: () => string
-  close: () => void
-}
-
-function open(url: string, token: string): Promise<Stream> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (text += chunk))
-      resolve({ res, text: () => text, close: () => req.destroy() })
-    })
-    req.on('error', reject)
-  })
-}
-
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting for the event stream')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 /** Every event of the stream as `[type, data]`. */
 function eventsOf(text: string): Array<[string, Record<string, unknown>]> {
