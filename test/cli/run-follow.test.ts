@@ -8,19 +8,14 @@ import {
   tempDir,
   type TestServer,
 } from './helpers.ts'
-import { api, linesOf, spawnTresor, waitFor } from './run-helpers.ts'
+import { api, FOLLOW_CHILD, linesOf, spawnTresor, waitFor } from './run-helpers.ts'
 
 let server: TestServer
 let cli: ReturnType<typeof cliFor>
 let home: string
 const E = '/v1/projects/app/environments/staging'
 
-// Appends "pid COLOR" to a file when it starts; on SIGTERM appends "pid stopped" and exits 0,
-// unless told to ignore it (then only SIGKILL ends it).
-const child = `const fs = require('fs'); const [file, ignore] = process.argv.slice(1)
-fs.appendFileSync(file, process.pid + ' ' + process.env.COLOR + '\\n')
-process.on('SIGTERM', () => { if (ignore === 'ignore') return; fs.appendFileSync(file, process.pid + ' stopped\\n'); process.exit(0) })
-setInterval(() => {}, 1000)`
+const child = FOLLOW_CHILD
 
 beforeAll(async () => {
   ensureBuilt()

@@ -79,3 +79,13 @@ export function parseEnv0(text: string): Record<string, string> {
   }
   return out
 }
+
+/**
+ * A child for `tresor run --follow` tests (`node -e FOLLOW_CHILD FILE [ignore]`): appends
+ * "pid COLOR" to FILE when it starts; on SIGTERM appends "pid stopped" and exits 0, unless told
+ * to ignore it (then only SIGKILL ends it).
+ */
+export const FOLLOW_CHILD = `const fs = require('fs'); const [file, ignore] = process.argv.slice(1)
+fs.appendFileSync(file, process.pid + ' ' + process.env.COLOR + '\\n')
+process.on('SIGTERM', () => { if (ignore === 'ignore') return; fs.appendFileSync(file, process.pid + ' stopped\\n'); process.exit(0) })
+setInterval(() => {}, 1000)`

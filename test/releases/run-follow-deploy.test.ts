@@ -10,7 +10,7 @@ import {
   tempDir,
   type TestServer,
 } from '../cli/helpers.ts'
-import { api, linesOf, spawnTresor, waitFor } from '../cli/run-helpers.ts'
+import { api, FOLLOW_CHILD, linesOf, spawnTresor, waitFor } from '../cli/run-helpers.ts'
 
 let server: TestServer
 let cli: ReturnType<typeof cliFor>
@@ -18,11 +18,7 @@ let home: string
 let deployToken: string
 const E = '/v1/projects/web/environments/production'
 
-// Appends "pid COLOR" to a file when it starts and "pid stopped" on SIGTERM.
-const child = `const fs = require('fs'); const [file] = process.argv.slice(1)
-fs.appendFileSync(file, process.pid + ' ' + process.env.COLOR + '\\n')
-process.on('SIGTERM', () => { fs.appendFileSync(file, process.pid + ' stopped\\n'); process.exit(0) })
-setInterval(() => {}, 1000)`
+const child = FOLLOW_CHILD
 
 beforeAll(async () => {
   ensureBuilt()
