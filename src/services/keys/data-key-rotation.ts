@@ -78,8 +78,8 @@ export async function rollDataKey(
   return { from: current.id, to }
 }
 
-type Table = 'revisions' | 'releases' | 'webhooks' | 'sessions' | 'authSettings'
-const TABLES: readonly Table[] = ['revisions', 'releases', 'webhooks', 'sessions', 'authSettings']
+const TABLES = ['revisions', 'releases', 'webhooks', 'sessions', 'authSettings'] as const
+type Table = (typeof TABLES)[number]
 type Counted = 'revisions' | 'releases' | 'webhooks' | 'sessions' | 'ssoClientSecret'
 /** The report's count of each table's re-sealed rows. */
 const REPORTED: Record<Table, Counted> = {
@@ -95,8 +95,9 @@ const MAX_PASSES = 5
 
 /**
  * Re-seals every revision, release snapshot, webhook signing secret, SSO session refresh token
- * and SSO client secret of the workspace that is under an older data key with the current one, in batches (each row opened, re-sealed with the same AAD, verified, then
- * swapped by compare-and-set on its key id). Safe to re-run and to run next to writers.
+ * and SSO client secret of the workspace that is under an older data key with the current one,
+ * in batches (each row opened, re-sealed with the same AAD, verified, then swapped by
+ * compare-and-set on its key id). Safe to re-run and to run next to writers.
  */
 export async function resealWorkspace(
   deps: DataKeyDeps,
