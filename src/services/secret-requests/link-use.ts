@@ -7,6 +7,7 @@ import type { SecretRequestRow, Store } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
 import { resolveEnvironment, type Target } from '../projects/targets.ts'
+import { isTokenLive, tokenActor } from '../tokens/token-actor.ts'
 import type { VariableService } from '../variables/variable-service.ts'
 import { assertNotReserved } from '../variables/var-rules.ts'
 
@@ -43,25 +44,15 @@ export function createLinkUse(deps: {
   // longer be acted for (the same checks as authentication, minus the hash lookup).
   async function creator(row: SecretRequestRow, now: Date): Promise<Actor> {
     const tok = await store.tokens.get(row.workspaceId, row.createdBy)
-    const dead =
-      tok === undefined ||
-      tok.revokedAt !== null ||
-      (tok.expiresAt !== null && tok.expiresAt <= now.toISOString())
-    if (dead) throw new AppError('GONE', NO_ACCESS)
+    if (tok === undefined || !isTokenLive(tok, now.toISOString()))
+      throw new AppError('GONE', NO_ACCESS)
     const member =
       tok.memberId === null ? undefined : await store.members.get(tok.workspaceId, tok.memberId)
     if (tok.memberId !== null && (member === undefined || member.disabled))
       throw new AppError('GONE', NO_ACCESS)
-    return {
-      kind: member === undefined ? 'token' : 'member',
-      id: member?.id ?? tok.id,
-      workspaceId: tok.workspaceId,
-      ...(member === undefined ? {} : { memberId: member.id, role: member.role }),
-      scopes: tok.scopes,
-      ...(tok.projectId === null ? {} : { projectId: tok.projectId }),
-      ...(tok.environmentIds === null ? {} : { environmentIds: tok.environmentIds }),
-      tokenId: tok.id,
-    }
+    // Not marked `agent`: the person who answers the link writes the value, on the creator's
+    // authority, which an agent may hold.
+    return tokenActor(tok, member)
   }
 
   async function usable(token: string, caller: LinkCaller) {

@@ -5,6 +5,7 @@ import { parseSealedHeader, tokensEqual, type Keyring } from '../../crypto/index
 import type { JsonValue, MemberRow, SessionRow, Store } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
+import { isTokenLive, tokenActor } from '../tokens/token-actor.ts'
 import { ROLE_SCOPES } from '../tokens/token-service.ts'
 import { authSettingsOf } from './auth-settings.ts'
 import { openIdpRefresh, sealIdpRefresh } from './idp-refresh-seal.ts'
@@ -181,20 +182,8 @@ export function createSessionService(deps: {
     if (row.kind === 'sso') return sessionActor(row, member)
     const token =
       row.tokenId === null ? undefined : await store.tokens.get(row.workspaceId, row.tokenId)
-    const iso = clock.now().toISOString()
-    if (token === undefined || token.revokedAt !== null) return undefined
-    if (token.expiresAt !== null && token.expiresAt <= iso) return undefined
-    return {
-      kind: 'member',
-      id: member.id,
-      workspaceId: member.workspaceId,
-      memberId: member.id,
-      role: member.role,
-      scopes: token.scopes,
-      ...(token.projectId === null ? {} : { projectId: token.projectId }),
-      ...(token.environmentIds === null ? {} : { environmentIds: token.environmentIds }),
-      tokenId: token.id,
-    }
+    if (token === undefined || !isTokenLive(token, clock.now().toISOString())) return undefined
+    return tokenActor(token, member)
   }
 
   // One IdP round trip per session at a time: concurrent requests share its outcome (a second

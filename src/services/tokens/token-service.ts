@@ -7,6 +7,7 @@ import type { Store, TokenRow } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
 import { resolveEnvironment, resolveProject } from '../projects/targets.ts'
+import { isTokenLive, tokenActor } from './token-actor.ts'
 
 export interface CreateTokenInput {
   name: string
@@ -185,7 +186,7 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
       if (only !== undefined) await auditFailure(only.id, ip, 'unknown token')
       return undefined
     }
-    if (row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now.toISOString())) {
+    if (!isTokenLive(row, now.toISOString())) {
       await auditFailure(
         row.workspaceId,
         ip,
@@ -202,17 +203,7 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
         .transaction((tx) => tx.tokens.touch(row.id, now.toISOString()))
         .catch(() => undefined)
     }
-    return {
-      kind: member === undefined ? 'token' : 'member',
-      id: member?.id ?? row.id,
-      workspaceId: row.workspaceId,
-      ...(member === undefined ? {} : { memberId: member.id, role: member.role }),
-      scopes: row.scopes,
-      ...(row.projectId === null ? {} : { projectId: row.projectId }),
-      ...(row.environmentIds === null ? {} : { environmentIds: row.environmentIds }),
-      tokenId: row.id,
-      ...(row.agent ? { agent: true } : {}),
-    }
+    return { ...tokenActor(row, member), ...(row.agent ? { agent: true } : {}) }
   }
 
   async function auditFailure(workspaceId: string, ip: string, reason: string, tokenId?: string) {
