@@ -16,9 +16,19 @@ export interface RunningServer {
   app: TresorApp
   /** `http://HOST:PORT` with the port actually bound (the chosen one when 0 was asked). */
   url: string
-  /** Stops accepting connections, finishes in-flight requests, then releases the store. */
+  /**
+   * Stops accepting connections, finishes in-flight requests (cutting off any connection still
+   * open after the drain deadline), then releases the store.
+   */
   close: () => Promise<void>
 }
+
+export interface StartOptions {
+  /** How long in-flight requests may take to finish after `close` begins (default 10 s). */
+  drainTimeoutMs?: number
+}
+
+const DRAIN_TIMEOUT_MS = 10_000
 
 export const processIo: ServerIo = {
   stdout: (text) => process.stdout.write(text),
@@ -37,6 +47,7 @@ function listeningUrl(host: string, address: AddressInfo | string | null): strin
 export async function startServer(
   config: Readonly<ServerConfig>,
   io: ServerIo = processIo,
+  options: StartOptions = {},
 ): Promise<RunningServer> {
   const parts = await wire(config)
   if (parts.ownerTokenFile !== undefined) {
@@ -63,7 +74,18 @@ export async function startServer(
     onError: (err) => app.log.error({ err }, 'webhook delivery failed'),
   })
   registerOps(app, parts.ready)
+  // Node's server.close() waits for every connection that is not idle, and stops timing out
+  // requests whose headers never finish: a slow or stuck client would hold shutdown forever.
+  let drainDeadline: NodeJS.Timeout | undefined
+  app.addHook('preClose', (done) => {
+    drainDeadline = setTimeout(() => {
+      app.log.warn('drain deadline reached: closing the connections still open')
+      app.server.closeAllConnections()
+    }, options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS).unref()
+    done()
+  })
   app.addHook('onClose', async () => {
+    clearTimeout(drainDeadline)
     clearInterval(sweeper)
     await parts.close()
   })

@@ -61,7 +61,19 @@ export async function startTestServer(): Promise<TestServer> {
     dataDir,
     api,
     async close() {
-      await running.close()
+      // A close that hangs says where, so that a timeout in CI can be traced.
+      const slow = setTimeout(() => {
+        running.app.server.getConnections((_err, open) => {
+          process.stderr.write(
+            `[web test server] still closing after 5 s: ${open} connection(s) open\n`,
+          )
+        })
+      }, 5_000)
+      try {
+        await running.close()
+      } finally {
+        clearTimeout(slow)
+      }
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
