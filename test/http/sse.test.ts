@@ -8,6 +8,8 @@ import { ACTOR, GOOD_TOKEN } from './helpers/test-app.ts'
 
 const bus = createMemoryEventBus()
 let app: TresorApp
+// Resolved when /v1/slow has begun handling a request (so close() surely comes after it).
+let slowStarted: () => void = () => {}
 
 afterEach(async () => {
   await app.close()
@@ -30,6 +32,7 @@ function streamingApp(): TresorApp {
           stream.onClose(stop)
         })
         scope.get('/v1/slow', async () => {
+          slowStarted()
           await new Promise((r) => setTimeout(r, 300))
           return { done: true }
         })
@@ -94,7 +97,8 @@ describe('event streams', () => {
     const started = Date.now()
     await app.close()
     await ended
-    expect(Date.now() - started).toBeLessThan(1000)
+    // Without the stream's end at close, shutdown would wait for the client forever.
+    expect(Date.now() - started).toBeLessThan(5000)
     expect(bus.subscriberCount()).toBe(0)
   })
 
@@ -108,10 +112,11 @@ describe('event streams', () => {
 describe('shutdown', () => {
   it('finishes an in-flight request after close() starts and refuses new connections', async () => {
     const base = await listen()
+    const started = new Promise<void>((resolve) => (slowStarted = resolve))
     const inflight = fetch(`${base}/v1/slow`, {
       headers: { authorization: `Bearer ${GOOD_TOKEN}` },
     })
-    await new Promise((r) => setTimeout(r, 50))
+    await started
     const closing = app.close()
     const res = await inflight
     expect(res.status).toBe(200)
