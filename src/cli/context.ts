@@ -1,6 +1,7 @@
 import { createClient, normalizeBaseUrl, type TresorClient } from '../client/index.ts'
 import { netTransport } from '../client/net-transport.ts'
-import { withSessionRefresh } from '../client/session-refresh.ts'
+import { withSessionRefresh, type SessionRenewer } from '../client/session-refresh.ts'
+import type { Transport } from '../client/transport.ts'
 import { AppError } from '../core/errors.ts'
 import { credentialsPath, isTooOpen, readCredentials, type Credentials } from './credentials.ts'
 import { UsageError } from './errors.ts'
@@ -32,21 +33,30 @@ export function isLocal(url: string): boolean {
 }
 
 /**
+ * The renewal of a stored SSO session (`tresor_ses_…`) of `url`, or undefined for any other
+ * token. session-renew.ts is loaded only when a renewal is needed.
+ */
+function sessionRenewer(io: CliIo, url: string, token: string): SessionRenewer | undefined {
+  if (!token.startsWith('tresor_ses_')) return undefined
+  return async (failed) =>
+    (await import('./session-renew.ts')).renewCliSession(io, url, netTransport(), failed)
+}
+
+/** node:net (or node:https) transport; with `renew`, a 401 renews the session once and retries. */
+export function transportFor(renew: SessionRenewer | undefined): Transport {
+  const net = netTransport()
+  return renew === undefined ? net : withSessionRefresh(net, renew)
+}
+
+/**
  * A client of `url` with `token`, over node:net or node:https (no undici to load). With
- * `renewable`, a stored SSO session (`tresor_ses_…`) is renewed once on 401 (session-renew.ts,
- * loaded only then).
+ * `renewable`, a stored SSO session (`tresor_ses_…`) is renewed once on 401.
  */
 export function clientFor(io: CliIo, url: string, token: string, renewable = false): TresorClient {
-  const net = netTransport()
   return createClient({
     baseUrl: url,
     token,
-    transport:
-      renewable && token.startsWith('tresor_ses_')
-        ? withSessionRefresh(net, async (failed) =>
-            (await import('./session-renew.ts')).renewCliSession(io, url, net, failed),
-          )
-        : net,
+    transport: transportFor(renewable ? sessionRenewer(io, url, token) : undefined),
     userAgent: `tresor-cli/${io.version}`,
   })
 }
@@ -71,7 +81,8 @@ export function createContext(verb: string, args: string[], flags: Flags, io: Cl
       io.stderr(`warning: ${credsPath} can be read by other users; run chmod 600 on it\n`)
     if (!isLocal(url))
       io.stderr(`warning: ${url} is plain http; the token crosses the network unencrypted\n`)
-    return { url, token: envToken ?? stored }
+    const renew = stored === undefined ? undefined : sessionRenewer(io, url, stored)
+    return { url, token: envToken ?? stored, ...(renew && { renew }) }
   })
 
   const client = once<TresorClient>(() => {
@@ -81,7 +92,12 @@ export function createContext(verb: string, args: string[], flags: Flags, io: Cl
         'UNAUTHENTICATED',
         `not logged in to ${url}: run tresor login --url ${url}, or set TRESOR_TOKEN`,
       )
-    return clientFor(io, url, token, envVar(io, 'TRESOR_TOKEN') === undefined)
+    return createClient({
+      baseUrl: url,
+      token,
+      transport: transportFor(server().renew),
+      userAgent: `tresor-cli/${io.version}`,
+    })
   })
 
   const project = once<string>(() => {

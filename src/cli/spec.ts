@@ -1,4 +1,5 @@
 import type { TresorClient } from '../client/index.ts'
+import type { SessionRenewer } from '../client/session-refresh.ts'
 
 /** A terminal-capable input stream (process.stdin), as far as the CLI uses one. */
 export interface InputStream extends NodeJS.ReadableStream {
@@ -94,6 +95,8 @@ export interface EnvTarget {
 export interface ServerSettings {
   url: string
   token: string | undefined
+  /** For a stored SSO session: trades the refused bearer for a new one (saved, 0600). */
+  renew?: SessionRenewer
 }
 
 /** What a verb gets: its arguments and flags, the process, and lazily resolved settings. */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { ApiError } from './errors.ts'
+import { ApiError } from './errors.ts'
 import { subscribeEvents } from './event-stream.ts'
 import { createSseParser, type SseEvent } from './sse-parser.ts'
 
@@ -111,6 +111,75 @@ describe('subscribeEvents', () => {
       'req_9',
       2,
     ])
+  })
+})
+
+describe('subscribeEvents with a renewable session', () => {
+  const refused = (_req: IncomingMessage, res: ServerResponse) =>
+    res
+      .writeHead(401, { 'content-type': 'application/problem+json' })
+      .end(JSON.stringify({ status: 401, code: 'UNAUTHENTICATED', detail: 'expired' }))
+
+  it('renews the refused bearer once and reconnects with the new one', async () => {
+    const { url, seen } = await serve([refused, (_req, res) => sse(res)])
+    const renewed: string[] = []
+    let opened = 0
+    const sub = subscribeEvents({
+      baseUrl: url,
+      token: 'tresor_ses_old',
+      onEvent: () => undefined,
+      onOpen: () => opened++,
+      renewToken: (failed) => {
+        renewed.push(failed)
+        return Promise.resolve('tresor_ses_new')
+      },
+    })
+    await until(() => opened === 1)
+    sub.close()
+    expect(renewed).toEqual(['tresor_ses_old'])
+    expect(seen.map((r) => r.headers.authorization)).toEqual([
+      'Bearer tresor_ses_old',
+      'Bearer tresor_ses_new',
+    ])
+  })
+
+  it('stops for good when the renewed bearer is refused too, or when the renewal fails', async () => {
+    const twice = await serve([refused, refused, (_req, res) => sse(res)])
+    let calls = 0
+    let fatal: ApiError | undefined
+    subscribeEvents({
+      baseUrl: twice.url,
+      token: 'tresor_ses_a',
+      onEvent: () => undefined,
+      renewToken: () => Promise.resolve(`tresor_ses_${++calls}`),
+      onFatal: (err) => (fatal = err),
+    })
+    await until(() => fatal !== undefined)
+    await new Promise((r) => setTimeout(r, 60))
+    expect([calls, twice.seen.length, fatal?.code, fatal?.message]).toEqual([
+      1,
+      2,
+      'UNAUTHENTICATED',
+      'expired',
+    ])
+
+    const failing = await serve([refused])
+    let ended: ApiError | undefined
+    subscribeEvents({
+      baseUrl: failing.url,
+      token: 'tresor_ses_b',
+      onEvent: () => undefined,
+      renewToken: () =>
+        Promise.reject(
+          new ApiError('UNAUTHENTICATED', 'your single sign-on session has ended', {
+            httpStatus: 401,
+          }),
+        ),
+      onFatal: (err) => (ended = err),
+    })
+    await until(() => ended !== undefined)
+    expect(ended?.message).toBe('your single sign-on session has ended')
+    expect(failing.seen).toHaveLength(1)
   })
 })
 

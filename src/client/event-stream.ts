@@ -1,6 +1,6 @@
 import http from 'node:http'
 import { StringDecoder } from 'node:string_decoder'
-import { problemToError, type ApiError } from './errors.ts'
+import { isApiError, problemToError, type ApiError } from './errors.ts'
 import { normalizeBaseUrl } from './request.ts'
 import { createSseParser, type SseEvent } from './sse-parser.ts'
 
@@ -13,6 +13,11 @@ export interface EventStreamOptions {
   onEvent: (event: SseEvent) => void
   /** Each time the stream is (re)connected: the moment to catch up on anything missed. */
   onOpen?: () => void
+  /**
+   * A short-lived session's renewal: on 401 the refused bearer is traded once for a new one and
+   * the stream reconnects with it; a failed renewal is fatal (its error goes to `onFatal`).
+   */
+  renewToken?: (failed: string) => Promise<string>
   /** A refusal that retrying cannot fix (401, 403, 404): the stream stops for good. */
   onFatal?: (err: ApiError) => void
   /** Before each reconnection: how long it waits and why (no body, no token in `reason`). */
@@ -37,10 +42,14 @@ class EventStream implements EventSubscription {
   private closed = false
   private request: http.ClientRequest | undefined
   private timer: NodeJS.Timeout | undefined
+  private token: string
+  // Renewed since the last stream that opened: a 401 right after a renewal is final.
+  private renewed = false
 
   constructor(private readonly opts: EventStreamOptions) {
     this.base = normalizeBaseUrl(opts.baseUrl)
     this.delay = this.backoff[0]
+    this.token = opts.token
   }
 
   private get backoff(): [number, number] {
@@ -68,7 +77,7 @@ class EventStream implements EventSubscription {
     for (const [k, v] of Object.entries(this.opts.query ?? {})) url.searchParams.set(k, v)
     const headers: Record<string, string> = {
       accept: 'text/event-stream',
-      authorization: `Bearer ${this.opts.token}`,
+      authorization: `Bearer ${this.token}`,
     }
     if (this.opts.userAgent !== undefined) headers['user-agent'] = this.opts.userAgent
     const lib = url.protocol === 'https:' ? import('node:https') : Promise.resolve(http)
@@ -88,6 +97,7 @@ class EventStream implements EventSubscription {
 
   private onStream(req: http.ClientRequest, res: http.IncomingMessage): void {
     this.delay = this.backoff[0]
+    this.renewed = false
     const decoder = new StringDecoder('utf8')
     const parser = createSseParser(this.opts.onEvent)
     res.on('data', (chunk: Buffer) => parser.push(decoder.write(chunk)))
@@ -112,9 +122,32 @@ class EventStream implements EventSubscription {
       if (this.request !== req) return
       if (!FATAL.has(status)) return this.retry(`HTTP ${status}`)
       const rid = res.headers['x-request-id']
-      this.closed = true
-      this.opts.onFatal?.(problemToError(status, body, typeof rid === 'string' ? rid : undefined))
+      const err = problemToError(status, body, typeof rid === 'string' ? rid : undefined)
+      if (status === 401 && this.opts.renewToken !== undefined && !this.renewed)
+        return this.renew(this.opts.renewToken, err)
+      this.fatal(err)
     })
+  }
+
+  private renew(renewToken: (failed: string) => Promise<string>, refused: ApiError): void {
+    this.renewed = true
+    const failed = this.token
+    Promise.resolve()
+      .then(() => renewToken(failed))
+      .then(
+        (next) => {
+          if (this.closed) return
+          this.token = next
+          this.connect()
+        },
+        (err: unknown) => this.fatal(isApiError(err) ? err : refused),
+      )
+  }
+
+  private fatal(err: ApiError): void {
+    if (this.closed) return
+    this.closed = true
+    this.opts.onFatal?.(err)
   }
 }
 

@@ -4,10 +4,11 @@
 // itself past its access lifetime, dies at refresh once the provider disables the user, and
 // `tresor logout` ends it on the server.
 import { spawn } from 'node:child_process'
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bin, cleanEnv, cliFor, ensureBuilt, removeTempDirs, tempDir } from '../cli/helpers.ts'
+import { FOLLOW_CHILD, linesOf, spawnTresor, waitFor } from '../cli/run-helpers.ts'
 import { approveDevice } from './helpers/device.ts'
 import { startSsoWorld, type SsoWorld } from './helpers/tresor.ts'
 
@@ -24,6 +25,8 @@ afterAll(async () => {
   await w?.close()
   removeTempDirs()
 })
+
+const LEAKED = 'sso-canary-f3b1c9d2e8a7'
 
 // No TRESOR_URL / TRESOR_TOKEN: everything goes through the credentials file.
 const bare = { TRESOR_URL: '', TRESOR_TOKEN: '' }
@@ -128,6 +131,55 @@ describe('tresor login --sso', () => {
     )
     expect(again.status).toBe(401)
     expect((await w.call('GET', '/v1/whoami', undefined, after.token)).status).toBe(200)
+  })
+
+  it('tresor run --follow and tresor scan renew an expired session too', async () => {
+    const E = '/v1/projects/sso-app/environments/staging'
+    expect((await w.call('POST', '/v1/projects', { slug: 'sso-app' })).status).toBe(201)
+    await w.call('PUT', `${E}/vars`, { key: 'COLOR', value: 'red', kind: 'config' })
+    await w.call('PUT', `${E}/vars`, { key: 'API_KEY', value: LEAKED, kind: 'secret' })
+    expect((await w.call('POST', `${E}/releases`)).status).toBe(201)
+    // run --follow: its first load and its event stream both start with a refused bearer.
+    w.clock.offsetMs += 16 * 60_000
+    const before = stored(home).servers[w.url]!.token
+    const starts = join(tempDir('tresor-sso-run-'), 'starts')
+    const follow = spawnTresor(
+      [
+        'run',
+        '-p',
+        'sso-app',
+        '-e',
+        'staging',
+        '--follow',
+        '--',
+        'node',
+        '-e',
+        FOLLOW_CHILD,
+        starts,
+      ],
+      { ...cleanEnv(home), ...bare },
+      home,
+    )
+    try {
+      expect(await waitFor('the first child', () => linesOf(starts)[0])).toMatch(/^\d+ red$/)
+      expect(stored(home).servers[w.url]!.token).not.toBe(before)
+      await w.call('PUT', `${E}/vars`, { key: 'COLOR', value: 'blue', kind: 'config' })
+      await w.call('POST', `${E}/releases`)
+      await waitFor('the restart', () => linesOf(starts).find((l) => l.endsWith(' blue')))
+      expect(follow.out().stderr).not.toContain('no longer following')
+    } finally {
+      follow.child.kill('SIGTERM')
+      await follow.done
+    }
+    // scan: the project's fingerprints are fetched with the renewed session.
+    w.clock.offsetMs += 16 * 60_000
+    const tree = tempDir('tresor-sso-scan-')
+    writeFileSync(join(tree, 'config.js'), `const key = '${LEAKED}'\n`)
+    const scan = await cli.tresor(['scan', '-p', 'sso-app', tree], { env: bare })
+    expect(scan.code).toBe(1)
+    expect(scan.stdout).toContain('API_KEY')
+    expect(scan.stdout + scan.stderr).not.toContain(LEAKED)
+    expect(scan.stderr).not.toContain('UNAUTHENTICATED')
   })
 
   it('tresor logout ends the session on the server, then forgets it', async () => {

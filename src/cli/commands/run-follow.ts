@@ -109,11 +109,12 @@ class Follower {
 // The event stream of this environment: each release (and each reconnection, which may have
 // missed some) makes the follower check for a newer release.
 function watch(ctx: VerbContext, t: EnvTarget, f: Follower): EventSubscription {
-  const { url, token } = ctx.server()
+  const { url, token, renew } = ctx.server()
   let lost = false
   return subscribeEvents({
     baseUrl: url,
     token: token ?? '',
+    ...(renew && { renewToken: renew }),
     query: { project: t.project, env: t.env },
     userAgent: `tresor-cli/${ctx.io.version}`,
     onEvent: (e) => {

@@ -1,8 +1,8 @@
 import type { ScanFingerprints } from '../../api/scan.ts'
 import { createCaller, parseJson } from '../../client/request.ts'
-import { netTransport } from '../../client/net-transport.ts'
 import { AppError } from '../../core/errors.ts'
 import { createFingerprintSet, type FingerprintSet } from '../../core/scan/index.ts'
+import { transportFor } from '../context.ts'
 import type { VerbContext } from '../spec.ts'
 
 /** The project's fingerprints, or why the scan goes without them. */
@@ -20,7 +20,7 @@ export async function fetchFingerprints(
   ctx: VerbContext,
   project: string,
 ): Promise<ScanFingerprints> {
-  const { url, token } = ctx.server()
+  const { url, token, renew } = ctx.server()
   if (token === undefined)
     throw new AppError(
       'UNAUTHENTICATED',
@@ -29,7 +29,7 @@ export async function fetchFingerprints(
   const call = createCaller({
     baseUrl: url,
     token,
-    transport: netTransport(),
+    transport: transportFor(renew),
     userAgent: `tresor-cli/${ctx.io.version}`,
   })
   const res = await call({
