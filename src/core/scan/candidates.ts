@@ -1,4 +1,5 @@
-import { wasmRuns, type RunFinder } from './runs.ts'
+import { CLASS, FINE, HARD, KEY_BYTE, PUNCT, RUN_CLASS, STOP } from './classes.ts'
+import { wasmPass, type PassEngine } from './runs.ts'
 
 /** What the pass needs to know of the secrets: which lengths are worth a look. */
 export interface LengthFilter {
@@ -19,28 +20,6 @@ export interface PassSink {
   candidate(start: number, end: number): void
 }
 
-// Byte classes: 0 part of a token (bytes ≥ 128 too, so UTF-8 characters are never split);
-// 1 hard break (whitespace, quotes, controls) ends every run; 2 soft break (`=:,;` brackets)
-// ends the finer runs; 3 fine break (`/@?&#\|`) ends only the finest, so that
-// `postgres://u:PASS@host` yields `PASS` while a base64 value keeps its `/` in the coarser runs.
-const CLASS = new Uint8Array(256)
-for (let c = 0; c < 32; c++) CLASS[c] = 1
-for (const [chars, cls] of [
-  [' "\'`', 1],
-  ['=:,;()[]{}<>', 2],
-  ['/@?&#\\|', 3],
-] as const) {
-  for (const ch of chars) CLASS[ch.charCodeAt(0)] = cls
-}
-CLASS[127] = 1
-// 4: other ASCII punctuation (`.-$!+*…`): not a break, but a word may start after it.
-for (let c = 33; c < 127; c++) {
-  if (CLASS[c] === 0 && !/[0-9A-Za-z_]/.test(String.fromCharCode(c))) CLASS[c] = 4
-}
-const PUNCT = 4
-const HARD = 1
-const FINE = 3
-
 // Quotes, `=` and `:` start the spans runs cannot see.
 const SPAN = new Uint8Array(256)
 for (const ch of '"\'`=:') SPAN[ch.charCodeAt(0)] = 1
@@ -59,10 +38,6 @@ export function keywordPairs(keywords: readonly string[]): Uint8Array {
 }
 
 const NL = 10
-const KEY_BYTE = new Uint8Array(256)
-for (const ch of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-') {
-  KEY_BYTE[ch.charCodeAt(0)] = 1
-}
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13
 
 /** What a pass looks for: credential keywords, and spans of the lengths some secret has. */
@@ -72,6 +47,17 @@ export interface PassTargets {
   /** The shortest text a keyword's credential can be: none hides in a shorter blank-free run. */
   readonly minKeywordRun: number
   readonly lengths: LengthFilter
+  /**
+   * The secrets' hint bits (see `FingerprintSet`): when given, a candidate whose (length, hint)
+   * bit is clear, which cannot be a secret, may go unreported.
+   */
+  readonly hints?: HintFilter
+}
+
+/** The hint bits of a set of secrets: `hints` at `hintSlot(length, hintOf(…, base, …))`. */
+export interface HintFilter {
+  readonly base: number
+  readonly hints: Uint8Array
 }
 
 // Blanks and line ends: no credential holds one, and no candidate that could be a secret without
@@ -92,37 +78,36 @@ for (const c of [9, 10, 13, 32]) BLANK[c] = 1
  * bytes that can end such a run (one lookup skips up to that many bytes, as a Boyer-Moore search
  * does) and reads in full only the runs that long; an assignment's value after blanks is read
  * from its `=`. Candidates with a blank inside may then go unreported: no secret can match them.
+ * That path runs in WebAssembly when it can (`engine`, see runs.ts), which reports the same in
+ * the same order, less the candidates `targets.hints` rules out.
+ *
+ * Returns false only when `bytes` certainly holds no `-----` (no 16-bit aligned `--`), which
+ * every keyword of the unanchored credential rules starts with.
  */
 export function scanPass(
   bytes: Buffer,
   targets: PassTargets,
   sink: PassSink,
-  findRuns: RunFinder = wasmRuns,
-): void {
+  engine: PassEngine = wasmPass,
+): boolean {
   const { lengths } = targets
   if (lengths.maxSpaced !== 0) {
     runPass(bytes, 0, bytes.length, targets, sink, new QuotedText(lengths, sink))
-    return
+    return true
   }
   const n = bytes.length
   const m = Math.max(1, Math.min(targets.minKeywordRun, lengths.minLength))
-  let doneTo = 0 // the end of the last run read in full
-  // The same runs, found by `findRuns` (16 bytes at a time); not in a pass a sink started, as
-  // the finder's pairs last only until its next call.
-  const runs = inPass ? undefined : findRuns(bytes, m)
-  if (runs !== undefined) {
+  // Not in a pass a sink started: the engine's memory holds the outer pass's file.
+  if (!inPass) {
     inPass = true
     try {
-      for (let k = 0; k < runs.length; k += 2) {
-        const s = runs[k] as number
-        if (s > 0 && lengths.maxLength !== 0) valueAfterBlanks(bytes, s, doneTo, lengths, sink)
-        doneTo = readRun(bytes, s, targets, sink)
-      }
+      const dashes = engine(bytes, m, targets, sink)
+      if (dashes !== undefined) return dashes
     } finally {
       inPass = false
     }
-    return
   }
+  let doneTo = 0 // the end of the last run read in full
   let s = 0 // a run starts here: s is 0 or follows a blank
   while (s + m <= n) {
     let j = s + m - 1
@@ -135,6 +120,7 @@ export function scanPass(
     doneTo = readRun(bytes, s, targets, sink)
     s = doneTo + 1
   }
+  return true
 }
 
 let inPass = false
@@ -208,15 +194,11 @@ function runPass(
   return n
 }
 
-// CLASS, with the blanks apart: where a run that `readRun` reads ends.
-const STOP = 5
-const RUN_CLASS = CLASS.slice()
-for (const c of [9, 10, 13, 32]) RUN_CLASS[c] = STOP
-
 /**
  * What `runPass` does for one run without a blank, from `from` (0, or just after a blank) to the
- * next blank; returns where that is. The hottest loop of `tresor scan`: kept apart so that it
- * holds no quoted-text state.
+ * next blank; returns where that is. The hottest loop of `tresor scan` (run as `readRun` of the
+ * WebAssembly pass where it can, see scripts/gen-scan-wasm.mjs): kept apart so that it holds no
+ * quoted-text state.
  */
 function readRun(bytes: Buffer, from: number, { pairs, lengths }: PassTargets, sink: PassSink) {
   const { wanted, maxLength, minLength } = lengths

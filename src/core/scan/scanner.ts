@@ -2,6 +2,7 @@ import { keywordPairs, scanPass, type LengthFilter, type PassTargets } from './c
 import { fingerprintValue, hintOf } from './fingerprint.ts'
 import { hintSlot, type FingerprintSet } from './fingerprint-set.ts'
 import {
+  CREDENTIAL_RULES,
   credentialAt,
   findUnanchoredCredentials,
   MIN_WORD_START_LENGTH,
@@ -52,11 +53,18 @@ const NO_LENGTHS: LengthFilter = {
 }
 
 const hitOf = (m: CredentialMatch): Hit => ({ start: m.start, rule: m.rule, hint: m.hint })
-const targetsOf = (lengths: LengthFilter): PassTargets => ({
+const targetsOf = (set: FingerprintSet | undefined): PassTargets => ({
   pairs: PAIRS,
   minKeywordRun: MIN_WORD_START_LENGTH,
-  lengths,
+  lengths: set ?? NO_LENGTHS,
+  ...(set === undefined ? {} : { hints: set }),
 })
+
+// The pass tells when a file cannot hold `-----`; then, while every keyword of the rules that
+// may start anywhere begins so (PEM blocks), their search is skipped.
+const UNANCHORED_NEED_DASHES = CREDENTIAL_RULES.every(
+  (r) => r.wordStart || r.keywords.every((k) => k.startsWith('-----')),
+)
 
 /**
  * A scanner for credential formats and, given fingerprints, the project's own secret values.
@@ -65,11 +73,11 @@ const targetsOf = (lengths: LengthFilter): PassTargets => ({
  */
 export function createScanner(options: ScannerOptions = {}): Scanner {
   const set = options.fingerprints
-  const targets = targetsOf(set ?? NO_LENGTHS)
+  const targets = targetsOf(set)
   const scanBytes = (bytes: Buffer, path: string): Finding[] => {
     if (looksBinary(bytes)) return []
-    const hits = findUnanchoredCredentials(bytes).map(hitOf)
-    scanPass(bytes, targets, {
+    let hits: Hit[] = []
+    const dashes = scanPass(bytes, targets, {
       keywordAt(i) {
         const m = credentialAt(bytes, i)
         if (m !== undefined) hits.push(hitOf(m))
@@ -86,6 +94,10 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
           hits.push({ start, rule: 'own-secret', item })
       },
     })
+    if (dashes || !UNANCHORED_NEED_DASHES) {
+      const unanchored = findUnanchoredCredentials(bytes)
+      if (unanchored.length !== 0) hits = [...unanchored.map(hitOf), ...hits]
+    }
     return hits.length === 0 ? [] : locate(bytes, path, hits)
   }
   return { scanBytes, scanText: (text, path) => scanBytes(Buffer.from(text, 'utf8'), path) }
