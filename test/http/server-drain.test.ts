@@ -6,6 +6,7 @@ import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { testServerConfig } from '../helpers/server-config.ts'
 import { startServer, type RunningServer } from '../../src/main/server.ts'
 
 const dirs: string[] = []
@@ -18,18 +19,7 @@ async function start(drainTimeoutMs: number): Promise<{ running: RunningServer; 
   dirs.push(dataDir)
   const token = `tresor_pat_owner_${randomBytes(16).toString('hex')}`
   const running = await startServer(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      databaseUrl: undefined,
-      rootKey: undefined,
-      bootstrapToken: token,
-      logLevel: 'silent',
-      bodyLimit: 1024 * 1024,
-      trustProxy: false,
-      webhookAllowPrivate: false,
-    },
+    testServerConfig(dataDir, token),
     { stdout: () => {}, stderr: () => {} },
     { drainTimeoutMs },
   )

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildWeb } from '../../../scripts/build-web.mjs'
+import { testServerConfig } from '../../helpers/server-config.ts'
 import { startServer } from '../../../src/main/server.ts'
 
 export interface TestServer {
@@ -26,21 +27,10 @@ export async function startTestServer(): Promise<TestServer> {
   await buildWeb()
   const dataDir = mkdtempSync(join(tmpdir(), 'tresor-web-'))
   const ownerToken = `tresor_pat_owner_${randomBytes(16).toString('hex')}`
-  const running = await startServer(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      databaseUrl: undefined,
-      rootKey: undefined,
-      bootstrapToken: ownerToken,
-      logLevel: 'silent',
-      bodyLimit: 1024 * 1024,
-      trustProxy: false,
-      webhookAllowPrivate: false,
-    },
-    { stdout: () => {}, stderr: () => {} },
-  )
+  const running = await startServer(testServerConfig(dataDir, ownerToken), {
+    stdout: () => {},
+    stderr: () => {},
+  })
   const api = async <T>(method: string, path: string, body?: unknown, token = ownerToken) => {
     const text = typeof body === 'string'
     const res = await fetch(running.url + path, {
