@@ -6,18 +6,18 @@
 // (length, hint) bit is set. Its `--` flag is never false for a file that holds `-----`.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import {
-  keywordPairs,
-  scanPass,
-  type HintFilter,
-  type LengthFilter,
-  type PassTargets,
-} from '../../src/core/scan/candidates.ts'
+import { keywordPairs, scanPass } from '../../src/core/scan/candidates.ts'
 import { fingerprintItem, hintOf } from '../../src/core/scan/fingerprint.ts'
 import { createFingerprintSet, hintSlot } from '../../src/core/scan/fingerprint-set.ts'
 import { createScanner } from '../../src/core/scan/index.ts'
 import { MIN_WORD_START_LENGTH, WORD_START_KEYWORDS } from '../../src/core/scan/rules.ts'
-import { jsPass, wasmPass, type PassEngine } from '../../src/core/scan/runs.ts'
+import type {
+  HintFilter,
+  LengthFilter,
+  PassEngine,
+  PassTargets,
+} from '../../src/core/scan/pass-types.ts'
+import { jsPass, wasmPass } from '../../src/core/scan/runs.ts'
 import { generateToken } from '../../src/crypto/tokens.ts'
 
 const PAIRS = keywordPairs(WORD_START_KEYWORDS)

@@ -1,24 +1,6 @@
 import { CLASS, FINE, HARD, KEY_BYTE, PUNCT, RUN_CLASS, STOP } from './classes.ts'
-import { wasmPass, type PassEngine } from './runs.ts'
-
-/** What the pass needs to know of the secrets: which lengths are worth a look. */
-export interface LengthFilter {
-  /** `wanted[n] === 1` when some secret is n bytes long. */
-  readonly wanted: Uint8Array
-  readonly minLength: number
-  readonly maxLength: number
-  /** The same for secrets with a space or tab inside, which only quoted text or `KEY=` lines hold. */
-  readonly spaced: Uint8Array
-  readonly maxSpaced: number
-}
-
-/** What one pass over a file reports: keyword positions and candidate spans. */
-export interface PassSink {
-  /** A word starting at `i` begins with two bytes some credential keyword begins with. */
-  keywordAt(i: number): void
-  /** `bytes[start..end)` has the length of some secret. */
-  candidate(start: number, end: number): void
-}
+import type { LengthFilter, PassEngine, PassSink, PassTargets } from './pass-types.ts'
+import { wasmPass } from './runs.ts'
 
 // Quotes, `=` and `:` start the spans runs cannot see.
 const SPAN = new Uint8Array(256)
@@ -39,26 +21,6 @@ export function keywordPairs(keywords: readonly string[]): Uint8Array {
 
 const NL = 10
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13
-
-/** What a pass looks for: credential keywords, and spans of the lengths some secret has. */
-export interface PassTargets {
-  /** First two bytes of every word-start keyword (see `keywordPairs`). */
-  readonly pairs: Uint8Array
-  /** The shortest text a keyword's credential can be: none hides in a shorter blank-free run. */
-  readonly minKeywordRun: number
-  readonly lengths: LengthFilter
-  /**
-   * The secrets' hint bits (see `FingerprintSet`): when given, a candidate whose (length, hint)
-   * bit is clear, which cannot be a secret, may go unreported.
-   */
-  readonly hints?: HintFilter
-}
-
-/** The hint bits of a set of secrets: `hints` at `hintSlot(length, hintOf(…, base, …))`. */
-export interface HintFilter {
-  readonly base: number
-  readonly hints: Uint8Array
-}
 
 // Blanks and line ends: no credential holds one, and no candidate that could be a secret without
 // a blank does either (values with CR or LF are never fingerprinted).

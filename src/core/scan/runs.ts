@@ -1,20 +1,6 @@
-import type { HintFilter, LengthFilter, PassSink, PassTargets } from './candidates.ts'
+import type { HintFilter, LengthFilter, PassEngine, PassSink, PassTargets } from './pass-types.ts'
 import { IS_BLANK, KEY_BYTE, RUN_CLASS } from './classes.ts'
 import { LAYOUT, PASS_WASM } from './runs-wasm.ts'
-
-/**
- * Does the fast path of `scanPass` (no secret with a blank) over `bytes`, reading in full the
- * runs without a blank at least `m` long: reports to `sink` what the JavaScript loop would, in
- * the same order, less the candidates `targets.hints` rules out. Returns false when `bytes`
- * certainly holds no 16-bit aligned `--` (so no `-----`), else true; `undefined` when it cannot
- * (then the caller's own loop does the work).
- */
-export type PassEngine = (
-  bytes: Uint8Array,
-  m: number,
-  targets: PassTargets,
-  sink: PassSink,
-) => boolean | undefined
 
 /** No engine: `scanPass` does the work itself, in JavaScript. */
 export const jsPass: PassEngine = () => undefined

@@ -1,4 +1,5 @@
-import { keywordPairs, scanPass, type LengthFilter, type PassTargets } from './candidates.ts'
+import { keywordPairs, scanPass } from './candidates.ts'
+import type { LengthFilter, PassTargets } from './pass-types.ts'
 import { fingerprintValue, hintOf } from './fingerprint.ts'
 import { hintSlot, type FingerprintSet } from './fingerprint-set.ts'
 import {
