@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { freshRandomBytes } from './random.ts'
 
 /** The id prefixes of Tresor; one per table whose ids leave the server. */
 export const ID_PREFIXES = {
@@ -27,17 +27,16 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz' // Crockford base32, lower c
  * that ids sort roughly by creation. Not a secret: never use an id as a credential.
  */
 export function newId(kind: IdKind, now: number = Date.now()): string {
-  const bytes = randomBytes(10)
-  let out = ''
+  const bytes = freshRandomBytes(10)
   let t = Math.floor(now / 1000)
-  const time: string[] = []
+  let time = ''
   for (let i = 0; i < 6; i++) {
-    time.push(ALPHABET[t % 32] ?? '0')
+    time = (ALPHABET[t % 32] ?? '0') + time
     t = Math.floor(t / 32)
   }
-  out += time.reverse().join('')
+  let out = `${ID_PREFIXES[kind]}_${time}`
   for (let i = 0; i < 10; i++) out += ALPHABET[(bytes[i] ?? 0) % 32] ?? '0'
-  return `${ID_PREFIXES[kind]}_${out}`
+  return out
 }
 
 /** True when `value` looks like an id of the given kind (prefix and alphabet). */

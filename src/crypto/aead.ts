@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import { AppError } from '../core/errors.ts'
+import { freshRandomBytes } from '../core/random.ts'
 import { encodeSealAad, type Aad } from './aad.ts'
 import type { DataKey } from './data-key.ts'
 import { byteReader, encodeShortString, readShortString } from './fields.ts'
@@ -12,6 +12,7 @@ import { decryptWithNonce, encryptWithNonce, NONCE_BYTES, TAG_BYTES } from './gc
 export type Sealed = Buffer
 
 const FORMAT_V1 = 0x01
+const VERSION_BYTE = Buffer.from([FORMAT_V1])
 
 // One message for every way opening can fail, so a caller (or attacker) learns nothing about
 // which check refused the blob.
@@ -21,11 +22,11 @@ const openFailed = (): AppError => new AppError('CRYPTO_ERROR', 'ciphertext coul
 export function sealValue(key: DataKey, plaintext: Buffer | string, aad: Aad): Sealed {
   const aadBytes = encodeSealAad(aad, key.keyId)
   const data = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext
-  const nonce = randomBytes(NONCE_BYTES)
+  // A fresh 96-bit nonce from the CSPRNG for every seal (a pooled draw: never handed out twice).
+  const nonce = freshRandomBytes(NONCE_BYTES)
   try {
     const { ciphertext, tag } = encryptWithNonce(key.key, nonce, data, aadBytes)
-    const header = Buffer.concat([Buffer.from([FORMAT_V1]), encodeShortString(key.keyId)])
-    return Buffer.concat([header, nonce, ciphertext, tag])
+    return Buffer.concat([VERSION_BYTE, encodeShortString(key.keyId), nonce, ciphertext, tag])
   } catch {
     throw new AppError('CRYPTO_ERROR', 'value could not be sealed')
   } finally {

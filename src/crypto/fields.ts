@@ -4,14 +4,19 @@
  * and a value made for one purpose can never be replayed as another.
  */
 export function encodeFields(label: string, fields: readonly string[]): Buffer {
-  const parts = [label, ...fields].map((part) => Buffer.from(part, 'utf8'))
-  const out = Buffer.alloc(parts.reduce((n, p) => n + 4 + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    at = out.writeUInt32BE(part.length, at)
-    at += part.copy(out, at)
-  }
+  let size = 4 + Buffer.byteLength(label, 'utf8')
+  for (const field of fields) size += 4 + Buffer.byteLength(field, 'utf8')
+  // Every byte is written below: the length prefixes and the parts fill the buffer exactly.
+  const out = Buffer.allocUnsafe(size)
+  let at = writePart(out, 0, label)
+  for (const field of fields) at = writePart(out, at, field)
   return out
+}
+
+function writePart(out: Buffer, at: number, part: string): number {
+  const length = out.write(part, at + 4, 'utf8')
+  out.writeUInt32BE(length, at)
+  return at + 4 + length
 }
 
 /** A cursor over a binary header; every read throws when the buffer is too short. */

@@ -35,13 +35,19 @@ export function mergeDocument(doc: EnvDocument, changes: MergeChanges): MergeRes
   const deletes = [...new Set(changes.delete ?? [])]
   validateChanges(pairs, deletes)
   const nl = lineEndingOf(doc)
-  const last = lastOccurrences(doc)
+  const occurrences = occurrencesOf(doc)
+  const { last, repeated } = occurrences
   const { replaced, appended, changed } = planSets(doc, pairs, last, nl)
-  const drop = new Set(deletes)
-  const kept = doc.nodes.flatMap((node, i) =>
-    node.kind === 'entry' && drop.has(node.key) ? [] : [replaced.get(i) ?? node],
-  )
-  const merged = { bom: doc.bom, nodes: renumber(settleLineEnds([...kept, ...appended], doc, nl)) }
+  const inPlace = deletes.length === 0 && appended.length === 0
+  const kept = keptNodes(doc, replaced, new Set(deletes))
+  for (const node of appended) kept.push(node)
+  // Values rewritten in place in a settled document, each over as many lines as before, leave
+  // every line number and line end as they were: the renumbering would change nothing.
+  const unmoved = inPlace && settled.has(doc) && sameHeights(doc, replaced)
+  const merged = { bom: doc.bom, nodes: unmoved ? kept : renumber(settleLineEnds(kept, doc, nl)) }
+  settled.add(merged)
+  // Values rewritten in place leave every entry where it was: the next merge reuses the index.
+  if (inPlace) known.set(merged, occurrences)
   return {
     doc: merged,
     set: pairs.map(([key]) => key),
@@ -49,8 +55,39 @@ export function mergeDocument(doc: EnvDocument, changes: MergeChanges): MergeRes
     added: appended.map((n) => n.key),
     removed: deletes.filter((k) => last.has(k)),
     notFound: deletes.filter((k) => !last.has(k)),
-    duplicates: duplicateKeys(merged),
+    // Sets rewrite a key in place or append a key the document lacks, deletes drop every
+    // occurrence: a document without repeated keys cannot gain one, so it needs no search.
+    duplicates: repeated ? duplicateKeys(merged) : [],
   }
+}
+
+// Documents this module made: their lines are numbered and their line ends settled.
+const settled = new WeakSet<EnvDocument>()
+
+/** True when every rewritten entry spans as many lines as the one it replaces. */
+function sameHeights(doc: EnvDocument, replaced: ReadonlyMap<number, EntryNode>): boolean {
+  for (const [at, node] of replaced) {
+    if (breaksIn(node.raw) !== breaksIn(doc.nodes[at]?.raw ?? '')) return false
+  }
+  return true
+}
+
+/** The document's nodes with rewritten entries in place and deleted keys' entries left out. */
+function keptNodes(
+  doc: EnvDocument,
+  replaced: ReadonlyMap<number, EntryNode>,
+  drop: ReadonlySet<string>,
+): EnvNode[] {
+  if (drop.size === 0) {
+    const kept = doc.nodes.slice()
+    for (const [at, node] of replaced) kept[at] = node
+    return kept
+  }
+  const kept: EnvNode[] = []
+  doc.nodes.forEach((node, i) => {
+    if (node.kind !== 'entry' || !drop.has(node.key)) kept.push(replaced.get(i) ?? node)
+  })
+  return kept
 }
 
 /** A set that writes: `node` is the entry it rewrites (at index `at`), or absent for a new key. */
@@ -62,13 +99,32 @@ interface PendingSet {
   preferred?: QuoteStyle
 }
 
-/** Index of the last (winning) entry of each key. */
-function lastOccurrences(doc: EnvDocument): Map<string, number> {
+/** Index of the last (winning) entry of each key, and whether any key has more than one. */
+interface Occurrences {
+  readonly last: ReadonlyMap<string, number>
+  readonly repeated: boolean
+}
+
+// Documents are immutable, and a write usually merges into the document the previous write made.
+const known = new WeakMap<EnvDocument, Occurrences>()
+
+function occurrencesOf(doc: EnvDocument): Occurrences {
+  let found = known.get(doc)
+  if (found === undefined) known.set(doc, (found = lastOccurrences(doc)))
+  return found
+}
+
+function lastOccurrences(doc: EnvDocument): Occurrences {
   const last = new Map<string, number>()
-  doc.nodes.forEach((node, i) => {
-    if (node.kind === 'entry') last.set(node.key, i)
-  })
-  return last
+  let entries = 0
+  const { nodes } = doc
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]
+    if (node?.kind !== 'entry') continue
+    last.set(node.key, i)
+    entries++
+  }
+  return { last, repeated: last.size !== entries }
 }
 
 /**
@@ -90,7 +146,8 @@ function planSets(
   const written = writeAll(pending)
   const replaced = new Map<number, EntryNode>()
   const appended: EntryNode[] = []
-  const exported = allExported(doc)
+  // Only a new key needs to know whether every entry is exported (it then is too).
+  const exported = pending.some((t) => t.node === undefined) && allExported(doc)
   pending.forEach((t, i) => {
     const w = written[i] ?? ''
     if (t.node === undefined) appended.push(newEntry(t.key, t.value, w, exported, nl))
@@ -118,16 +175,19 @@ function allExported(doc: EnvDocument): boolean {
 
 /**
  * Every line but the last ends with a break; the last keeps the document's convention, so a
- * file without a final newline stays without one (unless that last line is empty).
+ * file without a final newline stays without one (unless that last line is empty). Settles
+ * `nodes` (a new array of the merge's own) in place.
  */
 function settleLineEnds(nodes: EnvNode[], doc: EnvDocument, nl: LineEnding): EnvNode[] {
   const finalBreak = doc.nodes.length === 0 || doc.nodes[doc.nodes.length - 1]?.eol !== ''
-  return nodes.map((node, i) => {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as EnvNode
     // An empty line needs its break to exist at all, so only a non-empty last line loses it.
     const keepBreak = i < nodes.length - 1 || finalBreak || node.raw === ''
     const eol = keepBreak ? node.eol || nl : ''
-    return eol === node.eol ? node : { ...node, eol }
-  })
+    if (eol !== node.eol) nodes[i] = { ...node, eol }
+  }
+  return nodes
 }
 
 /** Recomputes 1-based line numbers after lines were added, removed or changed height. */
@@ -135,7 +195,11 @@ export function renumber(nodes: EnvNode[]): EnvNode[] {
   let line = 1
   return nodes.map((node) => {
     const at = line
-    line += countBreaks(node.raw, 0, node.raw.length) + (node.eol === '' ? 0 : 1)
+    line += breaksIn(node.raw) + (node.eol === '' ? 0 : 1)
     return node.line === at ? node : { ...node, line: at }
   })
 }
+
+// Most lines hold no break: the native searches rule that out without a loop over every character.
+const breaksIn = (raw: string): number =>
+  raw.indexOf('\n') === -1 && raw.indexOf('\r') === -1 ? 0 : countBreaks(raw, 0, raw.length)

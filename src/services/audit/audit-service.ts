@@ -7,7 +7,13 @@ import type {
 } from '../../storage/store.ts'
 import { newId } from '../../core/ids.ts'
 import type { RequestContext } from '../context.ts'
-import { GENESIS_HASH, hashAuditEvent, verifyAuditChain, type ChainVerdict } from './audit-chain.ts'
+import {
+  GENESIS_HASH,
+  hashAuditEvent,
+  verifyAuditChain,
+  type ChainedEvent,
+  type ChainVerdict,
+} from './audit-chain.ts'
 
 /** What happened, to what; never a value. The actor, address and request id come from ctx. */
 export interface AuditInput {
@@ -32,7 +38,7 @@ export async function appendAudit(
   at: Date,
 ): Promise<AuditEventRow> {
   const head = await tx.workspaces.lockAuditHead(input.workspaceId)
-  const event = {
+  const event: AuditEventRow & ChainedEvent = {
     id: newId('audit', at.getTime()),
     workspaceId: input.workspaceId,
     seq: head.seq + 1,
@@ -48,8 +54,12 @@ export async function appendAudit(
     requestId: ctx?.requestId ?? null,
     detail: input.detail ?? {},
     prevHash: head.hash ?? GENESIS_HASH,
+    hash: '',
   }
-  return tx.auditEvents.append({ ...event, hash: hashAuditEvent(event) })
+  // Set in place (the hash leaves its own field out): a spread copy plus one new field took
+  // V8's slow path, a microsecond or two per audited write.
+  event.hash = hashAuditEvent(event)
+  return tx.auditEvents.append(event)
 }
 
 const VERIFY_PAGE = 1000

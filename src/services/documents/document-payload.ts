@@ -39,39 +39,94 @@ const HEAD_AT = 5
 
 type Head = { c: string; t: string[]; a: string[]; k: number[]; o?: AddonPayload[] }
 
-function indexer(list: string[]): (value: string | undefined) => number {
-  const slots = new Map<string, number>()
-  return (value) => {
-    if (value === undefined) return -1
-    let slot = slots.get(value)
-    if (slot === undefined) slots.set(value, (slot = list.push(value) - 1))
-    return slot
-  }
-}
-
 /** Encodes the plaintext of a revision; `keys` in the order the document's keys appear. */
 export function encodePayload(
   text: string,
   keys: readonly PayloadKey[],
   addons: readonly AddonPayload[] = [],
 ): Buffer {
-  const head: Head = { c: '', t: [], a: [], k: [] }
-  if (addons.length > 0) head.o = [...addons]
-  const time = indexer(head.t)
-  const actor = indexer(head.a)
-  for (const key of keys) {
-    head.c += key.kind === 'secret' ? 's' : 'c'
-    head.k.push(time(key.updatedAt), actor(key.updatedBy))
-  }
-  // Encoded straight into the one output buffer: no intermediate copies of the plaintext to wipe.
-  const json = JSON.stringify(head)
-  const jsonBytes = Buffer.byteLength(json, 'utf8')
-  const out = Buffer.allocUnsafe(HEAD_AT + jsonBytes + Buffer.byteLength(text, 'utf8'))
-  out[0] = addons.length > 0 ? FORMAT_ADDONS : FORMAT
-  out.writeUInt32BE(jsonBytes, 1)
-  out.write(json, HEAD_AT, 'utf8')
-  out.write(text, HEAD_AT + jsonBytes, 'utf8')
+  const json = headJson(keys, addons)
+  const out = Buffer.allocUnsafe(payloadSize(json, text))
+  writePayload(out, json, text, addons.length > 0)
   return out
+}
+
+// A commit seals its payload at once, so the payload can be encoded into one buffer kept for the
+// purpose: a fresh one of that size (past 4 KiB, an ArrayBuffer of its own) cost a commit more
+// than encoding into it. Larger payloads, and a nested use, get a fresh buffer as before.
+const SCRATCH_MAX = 256 * 1024
+let scratch = Buffer.alloc(0)
+let scratchBusy = false
+
+/**
+ * Encodes the plaintext of a revision as `encodePayload` does, hands it to `use` and wipes it as
+ * soon as `use` returns: `use` must be synchronous and must not keep the buffer.
+ */
+export function withEncodedPayload<T>(
+  text: string,
+  keys: readonly PayloadKey[],
+  addons: readonly AddonPayload[],
+  use: (plain: Buffer) => T,
+): T {
+  const json = headJson(keys, addons)
+  const size = payloadSize(json, text)
+  const reuse = size <= SCRATCH_MAX && !scratchBusy
+  if (reuse && scratch.length < size) {
+    scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX, Math.max(size, 2 * scratch.length)))
+  }
+  const plain = reuse ? scratch.subarray(0, size) : Buffer.allocUnsafe(size)
+  scratchBusy ||= reuse
+  try {
+    writePayload(plain, json, text, addons.length > 0)
+    return use(plain)
+  } finally {
+    plain.fill(0)
+    if (reuse) scratchBusy = false
+  }
+}
+
+function headJson(keys: readonly PayloadKey[], addons: readonly AddonPayload[]): string {
+  let kinds = ''
+  const times = new Slots()
+  const actors = new Slots()
+  const refs: number[] = []
+  for (const key of keys) {
+    kinds += key.kind === 'secret' ? 's' : 'c'
+    refs.push(times.of(key.updatedAt), actors.of(key.updatedBy))
+  }
+  const head: Head = { c: kinds, t: times.list, a: actors.list, k: refs }
+  if (addons.length > 0) head.o = [...addons]
+  return JSON.stringify(head)
+}
+
+/** Distinct values in order of first use, each named by its index (-1 for none). */
+class Slots {
+  readonly list: string[] = []
+  private readonly index = new Map<string, number>()
+  // Neighbouring keys were often stamped by the same write: one comparison instead of a lookup.
+  private last: string | undefined
+  private lastSlot = -1
+
+  of(value: string | undefined): number {
+    if (value === undefined) return -1
+    if (value === this.last) return this.lastSlot
+    let slot = this.index.get(value)
+    if (slot === undefined) this.index.set(value, (slot = this.list.push(value) - 1))
+    this.last = value
+    this.lastSlot = slot
+    return slot
+  }
+}
+
+const payloadSize = (json: string, text: string): number =>
+  HEAD_AT + Buffer.byteLength(json, 'utf8') + Buffer.byteLength(text, 'utf8')
+
+// Encoded straight into the one output buffer: no intermediate copies of the plaintext to wipe.
+function writePayload(out: Buffer, json: string, text: string, withAddons: boolean): void {
+  out[0] = withAddons ? FORMAT_ADDONS : FORMAT
+  const jsonBytes = out.write(json, HEAD_AT, 'utf8')
+  out.writeUInt32BE(jsonBytes, 1)
+  out.write(text, HEAD_AT + jsonBytes, 'utf8')
 }
 
 const malformed = () => new AppError('CRYPTO_ERROR', 'revision payload is malformed')

@@ -102,7 +102,9 @@ export function createDocumentService(deps: DocumentDeps) {
             opts,
             current,
             now: clock.now(),
-            keyFor: (keyId) => keyring.cachedKey(ws, keyId),
+            keyFor(keyId) {
+              return keyring.cachedKey(ws, keyId)
+            },
             cached: heads.peek(scope),
           })
           await opts.inTransaction?.(tx, done.state)

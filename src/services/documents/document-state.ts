@@ -7,7 +7,7 @@ import {
 import type { DocumentScope, KeyIndexEntry, KeyKind, SealedRevision } from '../../storage/store.ts'
 import {
   decodePayload,
-  encodePayload,
+  withEncodedPayload,
   type AddonPayload,
   type PayloadKey,
 } from './document-payload.ts'
@@ -83,16 +83,18 @@ export function stateFromRevision(
   }
 }
 
-/** The plaintext a revision seals: the serialized document plus its keys' kinds and stamps. */
-export function payloadOf(
+/**
+ * Hands `use` the plaintext a revision seals (the serialized document plus the kinds and stamps
+ * of its keys, `keys` in the order the keys appear) and wipes it when `use` returns; `use` must
+ * be synchronous and not keep it.
+ */
+export function withPayloadOf<T>(
   doc: EnvDocument,
-  values: ReadonlyMap<string, string>,
-  meta: ReadonlyMap<string, KeyMeta>,
-  addons: readonly AddonVars[] = [],
-): Buffer {
-  const keys: PayloadKey[] = []
-  for (const key of values.keys()) keys.push(meta.get(key) ?? { kind: 'config' })
-  return encodePayload(serializeDocument(doc), keys, addons)
+  keys: readonly PayloadKey[],
+  addons: readonly AddonVars[],
+  use: (plain: Buffer) => T,
+): T {
+  return withEncodedPayload(serializeDocument(doc), keys, addons, use)
 }
 
 /** The kind of `key` in this state; keys without metadata are config. */

@@ -7,30 +7,33 @@ import type { DocState, KeyMeta } from './document-state.ts'
 const indexes = new WeakMap<DocState, readonly KeyIndexEntry[]>()
 
 /**
- * The key index of a revision with `values` and `meta` (names and kinds in document order),
- * frozen; the very array of `parent`'s revision when nothing in it changed.
+ * The key index of a revision with `values` whose keys' metadata is `keys` (in the same order):
+ * names and kinds in document order, frozen; the very array of `parent`'s revision when nothing
+ * in it changed.
  */
 export function keyIndexAfter(
   parent: DocState,
   values: ReadonlyMap<string, string>,
-  meta: ReadonlyMap<string, KeyMeta>,
+  keys: readonly KeyMeta[],
 ): readonly KeyIndexEntry[] {
   const previous = indexes.get(parent)
   if (previous !== undefined && previous.length === values.size) {
     let i = 0
     let same = true
     for (const key of values.keys()) {
-      const entry = previous[i++]
-      if (entry?.key !== key || entry.kind !== (meta.get(key)?.kind ?? 'config')) {
+      const entry = previous[i]
+      if (entry?.key !== key || entry.kind !== (keys[i]?.kind ?? 'config')) {
         same = false
         break
       }
+      i++
     }
     if (same) return previous
   }
-  const built = [...values.keys()].map((key) =>
-    Object.freeze({ key, kind: meta.get(key)?.kind ?? 'config' }),
-  )
+  let i = 0
+  const built: KeyIndexEntry[] = []
+  for (const key of values.keys())
+    built.push(Object.freeze({ key, kind: keys[i++]?.kind ?? 'config' }))
   return Object.freeze(built)
 }
 

@@ -8,7 +8,7 @@ import type {
   AuditOutcome,
   JsonValue,
 } from '../store.ts'
-import { json, notFound, pageSize } from './codec.ts'
+import { json, notFound, pageSize, withWrites } from './codec.ts'
 import { moved } from './document-head.ts'
 import type { EngineSpec } from './engine.ts'
 import { prepared } from './prepared.ts'
@@ -79,8 +79,7 @@ export function auditEventReads(db: Kysely<Database>, _engine: EngineSpec): Audi
 
 /** Audit reads and `append` inside transaction `db`; events are never changed or removed. */
 export function auditEventRepo(db: Kysely<Database>, engine: EngineSpec): AuditEventRepo {
-  return {
-    ...auditEventReads(db, engine),
+  const writes: Omit<AuditEventRepo, keyof AuditEventReads> = {
     async append(row) {
       // Compare-and-set on the workspace's head, as for revisions: no gap, no fork.
       const head = { id: row.workspaceId, seq: row.seq, previous: row.seq - 1, hash: row.hash }
@@ -107,6 +106,7 @@ export function auditEventRepo(db: Kysely<Database>, engine: EngineSpec): AuditE
       return toRow(r)
     },
   }
+  return withWrites(auditEventReads(db, engine), writes)
 }
 
 async function refuse(

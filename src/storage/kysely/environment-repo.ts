@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { EnvironmentReads, EnvironmentRepo, EnvironmentRow } from '../store.ts'
-import { bool, int, json, notFound, pageSize, touched } from './codec.ts'
+import { bool, int, json, notFound, pageSize, touched, withWrites } from './codec.ts'
 import type { EngineSpec } from './engine.ts'
 import { prepared } from './prepared.ts'
 import type { Database, EnvironmentsTable } from './schema.ts'
@@ -72,8 +72,7 @@ export function environmentReads(db: Kysely<Database>, engine: EngineSpec): Envi
 
 /** Environment reads and writes inside transaction `db`. */
 export function environmentRepo(db: Kysely<Database>, engine: EngineSpec): EnvironmentRepo {
-  return {
-    ...environmentReads(db, engine),
+  const writes: Omit<EnvironmentRepo, keyof EnvironmentReads> = {
     async create(row) {
       const r: EnvironmentsTable = {
         id: row.id,
@@ -138,4 +137,5 @@ export function environmentRepo(db: Kysely<Database>, engine: EngineSpec): Envir
       return toRow(r)
     },
   }
+  return withWrites(environmentReads(db, engine), writes)
 }

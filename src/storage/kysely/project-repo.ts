@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { ProjectReads, ProjectRepo, ProjectRow } from '../store.ts'
-import { json, notFound } from './codec.ts'
+import { json, notFound, withWrites } from './codec.ts'
 import type { EngineSpec } from './engine.ts'
 import { prepared } from './prepared.ts'
 import type { Database, ProjectsTable } from './schema.ts'
@@ -65,8 +65,7 @@ export function projectReads(db: Kysely<Database>, engine: EngineSpec): ProjectR
 /** Project reads and writes inside transaction `db`. */
 export function projectRepo(db: Kysely<Database>, engine: EngineSpec): ProjectRepo {
   const reads = projectReads(db, engine)
-  return {
-    ...reads,
+  const writes: Omit<ProjectRepo, keyof ProjectReads> = {
     async create(row) {
       const r: ProjectsTable = {
         id: row.id,
@@ -113,4 +112,5 @@ export function projectRepo(db: Kysely<Database>, engine: EngineSpec): ProjectRe
       return toRow(r)
     },
   }
+  return withWrites(reads, writes)
 }

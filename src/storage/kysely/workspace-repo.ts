@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { WorkspaceReads, WorkspaceRepo, WorkspaceRow } from '../store.ts'
-import { notFound } from './codec.ts'
+import { notFound, withWrites } from './codec.ts'
 import type { EngineSpec } from './engine.ts'
 import { prepared } from './prepared.ts'
 import type { Database, WorkspacesTable } from './schema.ts'
@@ -53,8 +53,7 @@ export function workspaceReads(db: Kysely<Database>, _engine: EngineSpec): Works
 
 /** Workspace reads and writes inside transaction `db`. */
 export function workspaceRepo(db: Kysely<Database>, engine: EngineSpec): WorkspaceRepo {
-  return {
-    ...workspaceReads(db, engine),
+  const writes: Omit<WorkspaceRepo, keyof WorkspaceReads> = {
     async create(row) {
       const r: WorkspacesTable = {
         id: row.id,
@@ -82,4 +81,5 @@ export function workspaceRepo(db: Kysely<Database>, engine: EngineSpec): Workspa
       return { seq: r.audit_seq, hash: r.audit_hash }
     },
   }
+  return withWrites(workspaceReads(db, engine), writes)
 }
