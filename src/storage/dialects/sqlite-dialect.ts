@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { CompiledQuery, Kysely } from 'kysely'
+import { CompiledQuery, Kysely, type DatabaseConnection } from 'kysely'
 import { AppError } from '../../core/errors.ts'
 import type { Store } from '../store.ts'
 import type { EngineSpec } from '../kysely/engine.ts'
 import { createKyselyStore } from '../kysely/kysely-store.ts'
 import type { Database } from '../kysely/schema.ts'
-import { translatingDialect } from '../kysely/translating-driver.ts'
+import { runWhenIdle } from '../kysely/prepared.ts'
+import { translatingConnection, translatingDialect } from '../kysely/translating-driver.ts'
 import { createCheckpointer } from './sqlite-checkpointer.ts'
 import { sqliteDialect } from './sqlite-driver.ts'
 import { translateSqliteError } from './sqlite-errors.ts'
@@ -63,10 +64,18 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
           setAutoCheckpoint: (pages) => raw.pragma(`wal_autocheckpoint = ${pages}`),
           checkpointNow: () => checkpointResult(raw.pragma('wal_checkpoint(PASSIVE)')),
         })
+  let idle: () => DatabaseConnection | undefined = () => undefined
   const dialect = sqliteDialect(raw, waitMs(options), {
     ...(checkpointer && { committed: checkpointer.committed, beforeClose: checkpointer.close }),
+    exposeIdle: (fn) => (idle = fn),
   })
   const db = new Kysely<Database>({ dialect: translatingDialect(dialect, translateSqliteError) })
+  let translated: DatabaseConnection | undefined
+  runWhenIdle(db, () => {
+    const connection = idle()
+    if (connection === undefined) return undefined
+    return (translated ??= translatingConnection(connection, translateSqliteError))
+  })
   return createKyselyStore(db, SQLITE)
 }
 

@@ -63,6 +63,12 @@ export interface SqliteDriverHooks {
   committed?: () => void
   /** Before the connection is closed. */
   beforeClose?: () => Promise<void>
+  /**
+   * Receives, once the driver exists, a function that gives the connection while no one holds it
+   * (no transaction, no query under way), else undefined: a statement run on it at once (the
+   * driver is synchronous) is exactly what acquiring, running and releasing would have done.
+   */
+  exposeIdle?: (idle: () => DatabaseConnection | undefined) => void
 }
 
 const BEGIN = CompiledQuery.raw('begin immediate')
@@ -88,6 +94,7 @@ class SqliteStoreDriver implements Driver {
     private readonly hooks: SqliteDriverHooks,
   ) {
     this.connection = new SqliteConnection(db)
+    hooks.exposeIdle?.(() => (this.held ? undefined : this.connection))
   }
 
   init(): Promise<void> {

@@ -29,6 +29,19 @@ export function runDirectly(
   directs.set(trx, { connection, state })
 }
 
+// Outside a transaction, a store whose driver is synchronous (SQLite) lets a prepared statement
+// run on its connection directly while nobody holds it, instead of through Kysely's connection
+// provider (acquire, run, release: a dozen promises for one synchronous call).
+const idles = new WeakMap<Kysely<Database>, () => DatabaseConnection | undefined>()
+
+/** Lets prepared statements on the store `db` run on `idle()`'s connection when it gives one. */
+export function runWhenIdle(
+  db: Kysely<Database>,
+  idle: () => DatabaseConnection | undefined,
+): void {
+  idles.set(db, idle)
+}
+
 /** Stands for argument `key` while a statement is compiled; never reaches the database. */
 class Slot {
   constructor(readonly key: string) {}
@@ -64,7 +77,10 @@ export function prepared<A extends object, R>(
     )
     const query: CompiledQuery<R> = { ...entry.query, parameters }
     const direct = directs.get(db)
-    if (direct === undefined) return db.executeQuery<R>(query)
+    if (direct === undefined) {
+      const idle = idles.get(db)?.()
+      return idle === undefined ? db.executeQuery<R>(query) : idle.executeQuery<R>(query)
+    }
     if (!direct.state.active) {
       return Promise.reject(new AppError('INTERNAL', 'the transaction is over: do not keep `tx`'))
     }

@@ -61,6 +61,14 @@ class TranslatingConnection implements DatabaseConnection {
   }
 }
 
+/** `connection` outside any transaction, its errors translated as the driver's would be. */
+export function translatingConnection(
+  connection: DatabaseConnection,
+  translate: TranslateError,
+): DatabaseConnection {
+  return new TranslatingConnection(connection, translate)
+}
+
 class TranslatingDriver implements Driver {
   // One wrapper per engine connection, so a pooled connection keeps its identity and state.
   private readonly wrappers = new WeakMap<DatabaseConnection, TranslatingConnection>()
