@@ -6,16 +6,24 @@ import { wasmPass } from './runs.ts'
 const SPAN = new Uint8Array(256)
 for (const ch of '"\'`=:') SPAN[ch.charCodeAt(0)] = 1
 
-// First bytes of keywords: most delimiters are followed by a byte no keyword starts with.
-const FIRST = new Uint8Array(256)
+// First bytes of the keywords of a pairs table: most delimiters are followed by a byte no
+// keyword starts with. Derived from the table itself (as the WebAssembly pass does), once each.
+const firsts = new WeakMap<Uint8Array, Uint8Array>()
+
+function firstOf(pairs: Uint8Array): Uint8Array {
+  let first = firsts.get(pairs)
+  if (first === undefined) {
+    first = new Uint8Array(256)
+    for (let p = 0; p < 65536; p++) if (pairs[p] === 1) first[p >>> 8] = 1
+    firsts.set(pairs, first)
+  }
+  return first
+}
 
 /** A table of the first two bytes of `keywords`, indexed by `byte0 << 8 | byte1`. */
 export function keywordPairs(keywords: readonly string[]): Uint8Array {
   const pairs = new Uint8Array(65536)
-  for (const k of keywords) {
-    pairs[(k.charCodeAt(0) << 8) | k.charCodeAt(1)] = 1
-    FIRST[k.charCodeAt(0)] = 1
-  }
+  for (const k of keywords) pairs[(k.charCodeAt(0) << 8) | k.charCodeAt(1)] = 1
   return pairs
 }
 
@@ -112,6 +120,7 @@ function runPass(
   quotes: QuotedText,
 ): number {
   const { wanted, maxLength, minLength } = lengths
+  const FIRST = firstOf(pairs)
   const n = bytes.length
   let s1 = from // where the current run of each granularity started
   let s2 = from
@@ -164,6 +173,7 @@ function runPass(
  */
 function readRun(bytes: Buffer, from: number, { pairs, lengths }: PassTargets, sink: PassSink) {
   const { wanted, maxLength, minLength } = lengths
+  const FIRST = firstOf(pairs)
   const n = bytes.length
   let s1 = from // where the current run of each granularity started
   let s2 = from
