@@ -38,8 +38,12 @@ export interface ServerDeps {
   bodyLimit: number
   /** Which proxies' `X-Forwarded-For` to believe for the client IP (rate limits use it). */
   trustProxy?: boolean | number | readonly string[]
+  /** How long in-flight requests may take to finish once `close` begins (default 10 s). */
+  drainTimeoutMs?: number
   routes: readonly RouteRegistrar[]
 }
+
+const DRAIN_TIMEOUT_MS = 10_000
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
@@ -81,10 +85,22 @@ function addBaselineHeaders(app: FastifyInstance): void {
 
 // Node closes idle keep-alive connections when the server closes, but a connection busy with an
 // in-flight request would stay open after it (until its keep-alive timeout): tell its client.
-function closeConnectionsWhenDraining(app: FastifyInstance): void {
+// And Node's close waits for every connection that is not idle, and stops timing out requests
+// whose headers never finish: past the drain deadline, whatever is still open is cut off, so a
+// slow or stuck client cannot hold shutdown forever.
+function closeConnectionsWhenDraining(app: FastifyInstance, drainTimeoutMs: number): void {
   let draining = false
+  let deadline: NodeJS.Timeout | undefined
   app.addHook('preClose', (done) => {
     draining = true
+    deadline = setTimeout(() => {
+      app.log.warn('drain deadline reached: closing the connections still open')
+      app.server.closeAllConnections()
+    }, drainTimeoutMs).unref()
+    done()
+  })
+  app.addHook('onClose', (_instance, done) => {
+    clearTimeout(deadline)
     done()
   })
   app.addHook('onSend', (_request, reply, payload, done) => {
@@ -129,7 +145,7 @@ export function buildServer(deps: ServerDeps): TresorApp {
   registerErrorHandling(app)
   registerAuth(app, deps.auth)
   registerSse(app)
-  closeConnectionsWhenDraining(app)
+  closeConnectionsWhenDraining(app, deps.drainTimeoutMs ?? DRAIN_TIMEOUT_MS)
   addTextParser(app)
   // One line per request at info: method, path (never the query), status, duration.
   app.addHook('onResponse', (request, reply, done) => {

@@ -28,8 +28,6 @@ export interface StartOptions {
   drainTimeoutMs?: number
 }
 
-const DRAIN_TIMEOUT_MS = 10_000
-
 export const processIo: ServerIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
@@ -63,6 +61,7 @@ export async function startServer(
     },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
+    ...(options.drainTimeoutMs !== undefined && { drainTimeoutMs: options.drainTimeoutMs }),
     routes: parts.routes,
   })
   // Expired previews are removed (and audited) once a minute; the timer never keeps us alive.
@@ -74,18 +73,7 @@ export async function startServer(
     onError: (err) => app.log.error({ err }, 'webhook delivery failed'),
   })
   registerOps(app, parts.ready)
-  // Node's server.close() waits for every connection that is not idle, and stops timing out
-  // requests whose headers never finish: a slow or stuck client would hold shutdown forever.
-  let drainDeadline: NodeJS.Timeout | undefined
-  app.addHook('preClose', (done) => {
-    drainDeadline = setTimeout(() => {
-      app.log.warn('drain deadline reached: closing the connections still open')
-      app.server.closeAllConnections()
-    }, options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS).unref()
-    done()
-  })
   app.addHook('onClose', async () => {
-    clearTimeout(drainDeadline)
     clearInterval(sweeper)
     await parts.close()
   })
