@@ -20,6 +20,21 @@ export interface ServerCredentials {
   sso?: SsoCredentials
 }
 
+/** The stored credential of an SSO session the server just granted (login or renewal). */
+export function ssoCredentials(granted: {
+  session: string
+  refresh: string
+  accessExpiresAt: string
+  expiresAt: string
+}): ServerCredentials {
+  const { session, refresh, accessExpiresAt, expiresAt } = granted
+  return {
+    token: session,
+    savedAt: new Date().toISOString(),
+    sso: { refresh, accessExpiresAt, expiresAt },
+  }
+}
+
 /** `~/.config/tresor/credentials.json`: the servers logged in to, and which one is the default. */
 export interface Credentials {
   default?: string

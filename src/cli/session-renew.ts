@@ -1,5 +1,10 @@
 import { createClient, isApiError, ApiError, type Transport } from '../client/index.ts'
-import { credentialsPath, readCredentials, writeCredentials } from './credentials.ts'
+import {
+  credentialsPath,
+  readCredentials,
+  ssoCredentials,
+  writeCredentials,
+} from './credentials.ts'
 import type { CliIo } from './spec.ts'
 
 /**
@@ -39,15 +44,7 @@ export async function renewCliSession(
     throw ended(url, err.requestId)
   }
   const creds = readCredentials(path)
-  creds.servers[url] = {
-    token: next.session,
-    savedAt: new Date().toISOString(),
-    sso: {
-      refresh: next.refresh,
-      accessExpiresAt: next.accessExpiresAt,
-      expiresAt: next.expiresAt,
-    },
-  }
+  creds.servers[url] = ssoCredentials(next)
   writeCredentials(path, creds)
   return next.session
 }

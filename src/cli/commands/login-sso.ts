@@ -2,7 +2,12 @@ import { createClient, type DeviceToken } from '../../client/index.ts'
 import { netTransport } from '../../client/net-transport.ts'
 import { AppError } from '../../core/errors.ts'
 import { clientFor } from '../context.ts'
-import { credentialsPath, readCredentials, writeCredentials } from '../credentials.ts'
+import {
+  credentialsPath,
+  readCredentials,
+  ssoCredentials,
+  writeCredentials,
+} from '../credentials.ts'
 import type { Result, VerbContext } from '../spec.ts'
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -30,15 +35,7 @@ export async function loginSso(ctx: VerbContext, url: string): Promise<Result> {
   const previous = readCredentials(path).servers[url]
   const me = await clientFor(io, url, done.session).whoami()
   const creds = readCredentials(path)
-  creds.servers[url] = {
-    token: done.session,
-    savedAt: new Date().toISOString(),
-    sso: {
-      refresh: done.refresh,
-      accessExpiresAt: done.accessExpiresAt,
-      expiresAt: done.expiresAt,
-    },
-  }
+  creds.servers[url] = ssoCredentials(done)
   creds.default = url
   writeCredentials(path, creds)
   // A session this login replaces is ended on the server too (best effort: it may be over).
