@@ -92,12 +92,8 @@ export function createContext(verb: string, args: string[], flags: Flags, io: Cl
         'UNAUTHENTICATED',
         `not logged in to ${url}: run tresor login --url ${url}, or set TRESOR_TOKEN`,
       )
-    return createClient({
-      baseUrl: url,
-      token,
-      transport: transportFor(server().renew),
-      userAgent: `tresor-cli/${io.version}`,
-    })
+    // Renewable when the token is a stored SSO session (not TRESOR_TOKEN).
+    return clientFor(io, url, token, server().renew !== undefined)
   })
 
   const project = once<string>(() => {
