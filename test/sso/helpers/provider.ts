@@ -116,30 +116,17 @@ export async function startProvider(redirectUri: string): Promise<TestProvider> 
   server.on('request', (req, res) => {
     if (state.deviceInterval !== undefined && req.url?.startsWith('/device/auth') === true)
       rewriteJson(res, (body) => ({ ...body, interval: state.deviceInterval }))
-    if (state.tamper !== undefined && req.url?.startsWith('/token') === true) {
-      // Rewrite the JSON body of the token response on its way out.
-      const write = res.end.bind(res)
-      res.end = ((chunk?: unknown) => {
-        const text = Buffer.isBuffer(chunk)
-          ? chunk.toString('utf8')
-          : typeof chunk === 'string'
-            ? chunk
-            : ''
-        try {
-          const body = JSON.parse(text) as { id_token?: string }
-          if (body.id_token !== undefined)
-            body.id_token =
-              state.tamper === 'signature'
-                ? flipSignature(body.id_token)
-                : swapAudience(body.id_token)
-          const out = JSON.stringify(body)
-          res.setHeader('content-length', Buffer.byteLength(out))
-          return write(out)
-        } catch {
-          return write(chunk as string)
-        }
-      }) as typeof res.end
-    }
+    const tamper = state.tamper
+    if (tamper !== undefined && req.url?.startsWith('/token') === true)
+      rewriteJson(res, (body) =>
+        typeof body.id_token === 'string'
+          ? {
+              ...body,
+              id_token:
+                tamper === 'signature' ? flipSignature(body.id_token) : swapAudience(body.id_token),
+            }
+          : body,
+      )
     handler(req, res)
   })
   return state
