@@ -77,6 +77,7 @@ export function scanPass(
       inPass = false
     }
   }
+  const first = firstOf(targets.pairs)
   let doneTo = 0 // the end of the last run read in full
   let s = 0 // a run starts here: s is 0 or follows a blank
   while (s + m <= n) {
@@ -87,7 +88,7 @@ export function scanPass(
       continue
     }
     if (s > 0 && lengths.maxLength !== 0) valueAfterBlanks(bytes, s, doneTo, lengths, sink)
-    doneTo = readRun(bytes, s, targets, sink)
+    doneTo = readRun(bytes, s, targets, first, sink)
     s = doneTo + 1
   }
   return true
@@ -169,11 +170,16 @@ function runPass(
  * What `runPass` does for one run without a blank, from `from` (0, or just after a blank) to the
  * next blank; returns where that is. The hottest loop of `tresor scan` (run as `readRun` of the
  * WebAssembly pass where it can, see scripts/gen-scan-wasm.mjs): kept apart so that it holds no
- * quoted-text state.
+ * quoted-text state. `FIRST` is `firstOf(pairs)`, looked up once per file by the caller.
  */
-function readRun(bytes: Buffer, from: number, { pairs, lengths }: PassTargets, sink: PassSink) {
+function readRun(
+  bytes: Buffer,
+  from: number,
+  { pairs, lengths }: PassTargets,
+  FIRST: Uint8Array,
+  sink: PassSink,
+) {
   const { wanted, maxLength, minLength } = lengths
-  const FIRST = firstOf(pairs)
   const n = bytes.length
   let s1 = from // where the current run of each granularity started
   let s2 = from
