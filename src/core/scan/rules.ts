@@ -99,7 +99,9 @@ export const CREDENTIAL_RULES: readonly CredentialRule[] = [
     window: 200,
     minLength: 47,
     wordStart: true,
-    verify: (m) => shannonEntropy((m[2] ?? '').replace(/^[\d-]+/, '')) >= 3,
+    // The random part is the last segment (the ones before are numeric ids); it may itself
+    // begin with digits, so only the ids are left out, not every leading digit.
+    verify: (m) => shannonEntropy((m[2] ?? '').slice((m[2] ?? '').lastIndexOf('-') + 1)) >= 3,
     hint: prefixHint,
   },
   {
