@@ -138,7 +138,14 @@ export interface RevisionRow {
   /** Data key that sealed it. */
   keyId: string
 }
-export type NewRevision = RevisionRow
+export interface NewRevision extends RevisionRow {
+  /**
+   * `keyIndex` is the parent revision's (most writes change values, not which keys there are or
+   * their kinds): the store may record "as the parent" instead of another copy, and gives the
+   * resolved index back on every read.
+   */
+  keyIndexAsParent?: boolean
+}
 export type RevisionMeta = Omit<RevisionRow, 'sealed'>
 /** What opening a revision needs, without the clear metadata (the hot read path). */
 export type SealedRevision = Pick<

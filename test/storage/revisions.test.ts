@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { expect, it } from 'vitest'
 import type { AppError } from '../../src/core/errors.ts'
 import { newId } from '../../src/core/ids.ts'
-import { forEachStore } from '../helpers/stores.ts'
+import BetterSqlite3 from 'better-sqlite3'
+import pg from 'pg'
+import { forEachStore, type TestDatabase } from '../helpers/stores.ts'
 import { expectFailure, revision, seed } from './seed.ts'
 
 forEachStore('revisions', (db) => {
@@ -74,6 +76,62 @@ forEachStore('revisions', (db) => {
     expect(page.map((r) => r.number)).toEqual([4, 3])
     expect(page[0]).not.toHaveProperty('sealed')
     expect(page[0]).toMatchObject({ changedKeys: ['A'], keyIndex: [{ key: 'A', kind: 'secret' }] })
+  })
+
+  it("a revision that keeps its parent's key index reads back with it everywhere, stored once", async () => {
+    const { store } = db()
+    const s = await seed(store)
+    const indexA = [{ key: 'A', kind: 'secret' as const }]
+    const indexB = [
+      { key: 'A', kind: 'config' as const },
+      { key: 'B', kind: 'secret' as const },
+    ]
+    // 1 sets A; 2-39 keep it; 40 adds B; 41-70 keep that. 32 and 64 store theirs in full anyway.
+    const rows = Array.from({ length: 70 }, (_, i) => {
+      const n = i + 1
+      const row = revision(s.scope, s.keyId, n)
+      return { ...row, keyIndex: n < 40 ? indexA : indexB, keyIndexAsParent: n !== 1 && n !== 40 }
+    })
+    for (const row of rows) {
+      const stored = await store.transaction((tx) => tx.revisions.append(row))
+      expect(stored).not.toHaveProperty('keyIndexAsParent')
+      expect(stored.keyIndex).toEqual(row.keyIndex)
+    }
+    const expected = (n: number) => (n < 40 ? indexA : indexB)
+    expect((await store.revisions.latest(s.scope))?.keyIndex).toEqual(indexB)
+    for (const n of [1, 2, 31, 32, 33, 39, 40, 41, 63, 64, 65, 70]) {
+      expect((await store.revisions.get(s.scope, n))?.keyIndex, `revision ${n}`).toEqual(
+        expected(n),
+      )
+      const id = rows[n - 1]?.id ?? ''
+      expect((await store.revisions.getById(s.workspace.id, id))?.keyIndex).toEqual(expected(n))
+    }
+    // Pages that start, end and cross where an index is stored, each row resolved on its own.
+    for (const [limit, before] of <[number, number][]>[
+      [100, 71],
+      [5, 42],
+      [3, 33],
+      [1, 39],
+      [7, 71],
+      [10, 12],
+    ]) {
+      const page = await store.revisions.list(s.scope, { limit, beforeNumber: before })
+      expect(page.length).toBeGreaterThan(0)
+      expect(page.map((r) => [r.number, r.keyIndex])).toEqual(
+        page.map((r) => [r.number, expected(r.number)]),
+      )
+    }
+    const listed = await store.revisions.list(s.scope, { limit: 100 })
+    expect(listed.map((r) => r.number)).toEqual(rows.map((r) => r.number).reverse())
+    // Callers get copies: changing one read leaves the next read as stored.
+    const first = await store.revisions.get(s.scope, 45)
+    first?.keyIndex.push({ key: 'Z', kind: 'config' })
+    expect((await store.revisions.get(s.scope, 45))?.keyIndex).toEqual(indexB)
+    expect(await storedKeyIndexes(db(), s.scope.environmentId ?? '')).toEqual(
+      rows.map((r) =>
+        r.keyIndexAsParent && r.number % 32 !== 0 ? '' : JSON.stringify(r.keyIndex),
+      ),
+    )
   })
 
   it('latestSealedUnless withholds the blob only when the head is the revision the caller holds', async () => {
@@ -186,3 +244,26 @@ forEachStore('revisions', (db) => {
     expect(await store.revisions.latest(s.scope)).toBeUndefined()
   })
 })
+
+/** The key_index column of a document's revisions as stored, oldest first (read past the store). */
+async function storedKeyIndexes(t: TestDatabase, scopeId: string): Promise<string[]> {
+  const sql = 'select key_index from revisions where scope_id = $1 order by number'
+  if (t.options.sqlitePath !== undefined) {
+    const raw = new BetterSqlite3(t.options.sqlitePath, { readonly: true })
+    try {
+      const rows = raw.prepare(sql.replace('$1', '?')).all(scopeId) as { key_index: string }[]
+      return rows.map((r) => r.key_index)
+    } finally {
+      raw.close()
+    }
+  }
+  const client = new pg.Client({ connectionString: t.options.url })
+  await client.connect()
+  try {
+    await client.query(`set search_path to ${t.options.schema ?? 'public'}`)
+    const { rows } = await client.query<{ key_index: string }>(sql, [scopeId])
+    return rows.map((r) => r.key_index)
+  } finally {
+    await client.end()
+  }
+}

@@ -20,7 +20,7 @@ import type {
 import { appendAudit } from '../audit/audit-service.ts'
 import type { RequestContext } from '../context.ts'
 import { valuesOf } from './doc-values.ts'
-import { keyIndexAfter, rememberKeyIndex } from './key-index.ts'
+import { keyIndexAfter, rememberedKeyIndex, rememberKeyIndex } from './key-index.ts'
 import {
   emptyState,
   stateFromRevision,
@@ -200,6 +200,7 @@ async function appendRevision<T>(
     changedKeys: [...proposal.changedKeys],
     // Frozen (so the store may reuse its JSON), hence the cast to the row's array type.
     keyIndex: keyIndex as KeyIndexEntry[],
+    keyIndexAsParent: keyIndex === rememberedKeyIndex(state),
     sealed,
     keyId: input.current.keyId,
   })

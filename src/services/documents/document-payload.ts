@@ -26,18 +26,24 @@ export interface Payload {
   addons?: AddonPayload[]
 }
 
-// Layout: [0x01][u32 length of the JSON head][JSON head][document text, UTF-8]. The head is
+// Layout: [format][u32 length of the JSON head][JSON head][document text, UTF-8]. The head is
 // {"c":"csc…" (a kind letter per key), "t":[times], "a":[actors], "k":[time, actor index per
 // key, -1 for none]}: times and actors are listed once, since one write stamps many keys alike.
 // Kinds live here, authenticated by the seal, because they decide masking: the clear key index
-// of a revision row is a copy for listings only. Format 0x02 adds "o": the add-ons' variables
-// (sealed in the same ciphertext: one decrypt per read still gives everything); a revision
-// without add-ons is written as 0x01, byte for byte as before.
+// of a revision row is a copy for listings only. Formats:
+// - 0x01: as above; 0x02 adds "o": the add-ons' variables (sealed in the same ciphertext: one
+//   decrypt per read still gives everything). Read, no longer written.
+// - 0x03 and 0x04 (with "o"), written now: each time after the first is stored as what follows
+//   the prefix it shares with the time before it, "p" giving that prefix's length. Keys changed
+//   at different moments of one day share about 17 of 24 characters: a 100-key document's
+//   ciphertext is about 1.5 KB smaller, a WAL page less on every commit.
 const FORMAT = 0x01
 const FORMAT_ADDONS = 0x02
+const FORMAT_COMPACT = 0x03
+const FORMAT_COMPACT_ADDONS = 0x04
 const HEAD_AT = 5
 
-type Head = { c: string; t: string[]; a: string[]; k: number[]; o?: AddonPayload[] }
+type Head = { c: string; t: string[]; p?: number[]; a: string[]; k: number[]; o?: AddonPayload[] }
 
 /** Encodes the plaintext of a revision; `keys` in the order the document's keys appear. */
 export function encodePayload(
@@ -94,9 +100,45 @@ function headJson(keys: readonly PayloadKey[], addons: readonly AddonPayload[]):
     kinds += key.kind === 'secret' ? 's' : 'c'
     refs.push(times.of(key.updatedAt), actors.of(key.updatedBy))
   }
-  const head: Head = { c: kinds, t: times.list, a: actors.list, k: refs }
+  const [t, p] = prefixCompressed(times.list)
+  const head: Head = { c: kinds, t, p, a: actors.list, k: refs }
   if (addons.length > 0) head.o = [...addons]
   return JSON.stringify(head)
+}
+
+/** Each string after the first as what follows its shared prefix with the one before. */
+function prefixCompressed(list: readonly string[]): [string[], number[]] {
+  const tails: string[] = []
+  const shared: number[] = []
+  let prev = ''
+  for (const value of list) {
+    const max = Math.min(prev.length, value.length)
+    let n = 0
+    while (n < max && prev.charCodeAt(n) === value.charCodeAt(n)) n++
+    // Never split a surrogate pair: both halves stay on the same side.
+    if (n > 0 && n < value.length && isLowSurrogate(value.charCodeAt(n))) n--
+    tails.push(n === 0 ? value : value.slice(n))
+    shared.push(n)
+    prev = value
+  }
+  return [tails, shared]
+}
+
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff
+
+/** The list `prefixCompressed` made `tails` and `shared` from; undefined if they cannot be. */
+function prefixExpanded(tails: unknown, shared: unknown): string[] | undefined {
+  if (!Array.isArray(tails) || !Array.isArray(shared) || tails.length !== shared.length) return
+  const out: string[] = []
+  let prev = ''
+  for (let i = 0; i < tails.length; i++) {
+    const tail: unknown = tails[i]
+    const n: unknown = shared[i]
+    if (typeof tail !== 'string' || typeof n !== 'number' || !(n >= 0 && n <= prev.length)) return
+    prev = n === 0 ? tail : prev.slice(0, n) + tail
+    out.push(prev)
+  }
+  return out
 }
 
 /** Distinct values in order of first use, each named by its index (-1 for none). */
@@ -123,7 +165,7 @@ const payloadSize = (json: string, text: string): number =>
 
 // Encoded straight into the one output buffer: no intermediate copies of the plaintext to wipe.
 function writePayload(out: Buffer, json: string, text: string, withAddons: boolean): void {
-  out[0] = withAddons ? FORMAT_ADDONS : FORMAT
+  out[0] = withAddons ? FORMAT_COMPACT_ADDONS : FORMAT_COMPACT
   const jsonBytes = out.write(json, HEAD_AT, 'utf8')
   out.writeUInt32BE(jsonBytes, 1)
   out.write(text, HEAD_AT + jsonBytes, 'utf8')
@@ -133,8 +175,8 @@ const malformed = () => new AppError('CRYPTO_ERROR', 'revision payload is malfor
 
 /** Decodes a revision's opened plaintext. It was authenticated, so a bad shape is a bug. */
 export function decodePayload(plain: Buffer): Payload {
-  if (plain.length < HEAD_AT || (plain[0] !== FORMAT && plain[0] !== FORMAT_ADDONS))
-    throw malformed()
+  const format = plain[0] ?? 0
+  if (plain.length < HEAD_AT || format < FORMAT || format > FORMAT_COMPACT_ADDONS) throw malformed()
   const end = HEAD_AT + plain.readUInt32BE(1)
   if (end > plain.length) throw malformed()
   let head: Head
@@ -144,6 +186,11 @@ export function decodePayload(plain: Buffer): Payload {
     throw malformed()
   }
   if (typeof head.c !== 'string' || head.k?.length !== 2 * head.c.length) throw malformed()
+  if (format >= FORMAT_COMPACT) {
+    const times = prefixExpanded(head.t, head.p)
+    if (times === undefined) throw malformed()
+    head.t = times
+  }
   const keys: PayloadKey[] = []
   for (let i = 0; i < head.c.length; i++) {
     const key: PayloadKey = { kind: head.c[i] === 's' ? 'secret' : 'config' }
@@ -154,7 +201,7 @@ export function decodePayload(plain: Buffer): Payload {
     keys.push(key)
   }
   const out: Payload = { text: plain.toString('utf8', end), keys }
-  if (plain[0] === FORMAT_ADDONS) {
+  if (format === FORMAT_ADDONS || format === FORMAT_COMPACT_ADDONS) {
     if (!Array.isArray(head.o)) throw malformed()
     out.addons = head.o
   }

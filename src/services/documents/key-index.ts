@@ -41,3 +41,8 @@ export function keyIndexAfter(
 export function rememberKeyIndex(state: DocState, index: readonly KeyIndexEntry[]): void {
   indexes.set(state, index)
 }
+
+/** The key index `state`'s revision was stored with, if this process wrote it. */
+export function rememberedKeyIndex(state: DocState): readonly KeyIndexEntry[] | undefined {
+  return indexes.get(state)
+}

@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely'
+import { AppError } from '../../core/errors.ts'
 import type {
   DocumentScope,
   KeyIndexEntry,
+  NewRevision,
   RevisionMeta,
   RevisionReads,
   RevisionRepo,
@@ -40,13 +42,70 @@ function toMeta(r: Omit<RevisionsTable, 'sealed'>): RevisionMeta {
     createdAt: r.created_at,
     message: r.message,
     changedKeys: json<string[]>(r.changed_keys),
-    keyIndex: json<KeyIndexEntry[]>(r.key_index),
+    keyIndex: r.key_index === AS_PARENT ? UNRESOLVED : json<KeyIndexEntry[]>(r.key_index),
     keyId: r.key_id,
   }
 }
 
 function toRow(r: RevisionsTable): RevisionRow {
   return { ...toMeta(r), sealed: r.sealed }
+}
+
+// A revision whose key index is its parent's stores this instead of a copy (about 40 bytes per
+// key, a WAL page more per commit of a 100-key document, for what most writes leave unchanged).
+// It is never valid JSON, so it cannot be mistaken for an index. Every KEY_INDEX_EVERY-th revision
+// stores its index in full, so resolving one walks back at most that many rows.
+const AS_PARENT = ''
+const KEY_INDEX_EVERY = 32
+// Marks a row read with AS_PARENT until `resolveKeyIndexes` gives it its index.
+const UNRESOLVED: KeyIndexEntry[] = []
+
+/** The stored key index of revision `r` (`keyIndexAsParent`: the parent's, see AS_PARENT). */
+function storedKeyIndex(r: NewRevision): string {
+  const asParent = r.keyIndexAsParent === true && r.number > 1 && r.number % KEY_INDEX_EVERY !== 0
+  return asParent ? AS_PARENT : keyIndexJson(r.keyIndex)
+}
+
+const keyIndexBeforeQuery = prepared((db, _e, a: ScopeArgs & { number: number }) =>
+  inScope(db, a)
+    .select('key_index')
+    .where('number', '<', a.number)
+    .where('key_index', '<>', AS_PARENT)
+    .orderBy('number', 'desc')
+    .limit(sql.lit(1)),
+)
+
+/**
+ * Gives every row of one document read with AS_PARENT the index of its nearest older revision
+ * that stores one: from the rows themselves (a page of a listing) or one query.
+ */
+async function resolveKeyIndexes<M extends RevisionMeta>(
+  db: Kysely<Database>,
+  engine: EngineSpec,
+  rows: M[],
+): Promise<M[]> {
+  if (!rows.some((r) => r.keyIndex === UNRESOLVED)) return rows
+  const oldestFirst = [...rows].sort((a, b) => a.number - b.number)
+  let carried: KeyIndexEntry[] | undefined
+  let expected: number | undefined
+  for (const row of oldestFirst) {
+    const gap = expected !== undefined && row.number !== expected
+    expected = row.number + 1
+    if (row.keyIndex !== UNRESOLVED) {
+      carried = row.keyIndex
+      continue
+    }
+    if (carried === undefined || gap) {
+      const args = { ...scopeArgs(row), number: row.number }
+      const found = (await keyIndexBeforeQuery(db, engine, args)).rows[0]
+      if (found === undefined)
+        throw new AppError('INTERNAL', `revision ${row.number} has no key index to inherit`)
+      carried = json<KeyIndexEntry[]>(found.key_index)
+    }
+    // Each row gets its own copy: callers may change what they are given.
+    row.keyIndex = carried.map((e) => ({ ...e }))
+  }
+  return rows
 }
 
 type SealedColumns = Pick<
@@ -142,7 +201,7 @@ export function revisionReads(db: Kysely<Database>, engine: EngineSpec): Revisio
   return {
     async latest(scope) {
       const r = (await latestQuery(db, engine, scopeArgs(scope))).rows[0]
-      return r && toRow(r)
+      return r && (await resolveKeyIndexes(db, engine, [toRow(r)]))[0]
     },
     async latestSealed(scope) {
       const r = (await latestSealedQuery(db, engine, scopeArgs(scope))).rows[0]
@@ -155,7 +214,7 @@ export function revisionReads(db: Kysely<Database>, engine: EngineSpec): Revisio
     },
     async get(scope, number) {
       const r = (await numberQuery(db, engine, { ...scopeArgs(scope), number })).rows[0]
-      return r && toRow(r)
+      return r && (await resolveKeyIndexes(db, engine, [toRow(r)]))[0]
     },
     async getById(workspaceId, id) {
       const r = await db
@@ -164,13 +223,13 @@ export function revisionReads(db: Kysely<Database>, engine: EngineSpec): Revisio
         .where('workspace_id', '=', workspaceId)
         .where('id', '=', id)
         .executeTakeFirst()
-      return r && toRow(r)
+      return r && (await resolveKeyIndexes(db, engine, [toRow(r)]))[0]
     },
     async list(scope, page) {
       let q = inScope(db, scopeArgs(scope)).select(META_COLUMNS)
       if (page?.beforeNumber !== undefined) q = q.where('number', '<', page.beforeNumber)
       const rows = await q.orderBy('number', 'desc').limit(pageSize(page?.limit)).execute()
-      return rows.map(toMeta)
+      return resolveKeyIndexes(db, engine, rows.map(toMeta))
     },
     // Methods, not arrow functions: built for every transaction, and a named arrow costs more
     // where names are kept (tsx).
@@ -199,15 +258,16 @@ export function revisionRepo(db: Kysely<Database>, engine: EngineSpec): Revision
         created_at: row.createdAt,
         message: row.message,
         changed_keys: JSON.stringify(row.changedKeys),
-        key_index: keyIndexJson(row.keyIndex),
+        key_index: storedKeyIndex(row),
         sealed: bytes(row.sealed),
         key_id: row.keyId,
       }
       await insertQuery(db, engine, r)
       // The row as given (copied): parsing back the JSON just written would cost a commit more
       // than its seal does.
+      const { keyIndexAsParent: _, ...given } = row
       return {
-        ...row,
+        ...given,
         changedKeys: [...row.changedKeys],
         keyIndex: deepFrozen(row.keyIndex) ? row.keyIndex : row.keyIndex.map((e) => ({ ...e })),
         sealed: r.sealed,
