@@ -193,9 +193,16 @@ export function decodePayload(plain: Buffer): Payload {
   }
   const keys: PayloadKey[] = []
   for (let i = 0; i < head.c.length; i++) {
-    const key: PayloadKey = { kind: head.c[i] === 's' ? 'secret' : 'config' }
+    const kind = head.c[i] === 's' ? 'secret' : 'config'
     const at = head.t[head.k[2 * i] ?? -1]
     const by = head.a[head.k[2 * i + 1] ?? -1]
+    // Stamped keys (nearly all) are built in one literal: adding the fields one by one moved
+    // every object through two more shapes.
+    if (at !== undefined && by !== undefined) {
+      keys.push({ kind, updatedAt: at, updatedBy: by })
+      continue
+    }
+    const key: PayloadKey = { kind }
     if (at !== undefined) key.updatedAt = at
     if (by !== undefined) key.updatedBy = by
     keys.push(key)
