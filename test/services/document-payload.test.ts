@@ -43,7 +43,8 @@ describe('revision payload (what one ciphertext holds)', () => {
       updatedBy: 'mem_0000000000000000',
     }))
     const plain = encodePayload('', keys)
-    expect(plain.length).toBeLessThan(5 + 100 + 100 * 4 + 90)
+    // Per key: its kind letter, an empty time tail ("",), the shared length (24,), the actor (0,).
+    expect(plain.length).toBeLessThan(5 + 100 + 100 * (3 + 3 + 2) + 100)
     expect(plain.toString().split('2025-01-02').length - 1).toBe(1)
   })
 
@@ -103,6 +104,10 @@ describe('revision payload (what one ciphertext holds)', () => {
       compactWith({ t: ['2025-01-02T03:04:05.678Z', '9.000Z'], p: [0, -1] }),
       compactWith({ t: ['2025-01-02T03:04:05.678Z', 9], p: [0, 3] }),
       compactWith({ t: ['2025-01-02T03:04:05.678Z', '9.000Z'] }),
+      compactWith({ t: ['2025-01-02T03:04:05.678Z', '9.000Z'], p: [0, 1.5] }),
+      compactWith({ t: ['2025-01-02T03:04:05.678Z', '9.000Z'], p: [0, 18], k: [0, -1] }),
+      compactWith({ t: ['2025-01-02T03:04:05.678Z', '9.000Z'], p: [0, 18], k: [-1] }),
+      compactWith({ t: ['2025-01-02T03:04:05.678Z', '9.000Z'], p: [0, 18], k: [-2, -1] }),
     ]
     // The same shape with a sound "p" opens: each refusal below is for its one flaw.
     const sound = compactWith({ t: ['2025-01-02T03:04:05.678Z', '9.000Z'], p: [0, 18] })
@@ -123,8 +128,8 @@ describe('revision payload (what one ciphertext holds)', () => {
 })
 
 /** A compact-format payload of two config keys whose head has `times` ("t" and "p") as given. */
-function compactWith(times: { t: unknown[]; p?: unknown[] }): Buffer {
-  const json = Buffer.from(JSON.stringify({ c: 'cc', ...times, a: [], k: [0, -1, 1, -1] }))
+function compactWith(times: { t: unknown[]; p?: unknown[]; k?: unknown[] }): Buffer {
+  const json = Buffer.from(JSON.stringify({ c: 'cc', a: [], k: [-1, -1], ...times }))
   const size = Buffer.alloc(4)
   size.writeUInt32BE(json.length)
   return Buffer.concat([Buffer.from([3]), size, json, Buffer.from('A=1\nB=2\n')])

@@ -26,17 +26,19 @@ export interface Payload {
   addons?: AddonPayload[]
 }
 
-// Layout: [format][u32 length of the JSON head][JSON head][document text, UTF-8]. The head is
-// {"c":"csc…" (a kind letter per key), "t":[times], "a":[actors], "k":[time, actor index per
-// key, -1 for none]}: times and actors are listed once, since one write stamps many keys alike.
-// Kinds live here, authenticated by the seal, because they decide masking: the clear key index
-// of a revision row is a copy for listings only. Formats:
-// - 0x01: as above; 0x02 adds "o": the add-ons' variables (sealed in the same ciphertext: one
-//   decrypt per read still gives everything). Read, no longer written.
-// - 0x03 and 0x04 (with "o"), written now: each time after the first is stored as what follows
-//   the prefix it shares with the time before it, "p" giving that prefix's length. Keys changed
-//   at different moments of one day share about 17 of 24 characters: a 100-key document's
-//   ciphertext is about 1.5 KB smaller, a WAL page less on every commit.
+// Layout: [format][u32 length of the JSON head][JSON head][document text, UTF-8]. Kinds and
+// stamps live in the head, authenticated by the seal, because kinds decide masking: the clear
+// key index of a revision row is a copy for listings only. Formats:
+// - 0x01: the head is {"c":"csc…" (a kind letter per key), "t":[times], "a":[actors],
+//   "k":[time, actor index per key, -1 for none]}, each time and actor listed once. 0x02 adds
+//   "o": the add-ons' variables (sealed in the same ciphertext: one decrypt per read still gives
+//   everything). Read, no longer written.
+// - 0x03 and 0x04 (with "o"), written now: {"c", "t":[per key, what follows the prefix its time
+//   shares with the previous key's time], "p":[per key, that prefix's length; -1: no time],
+//   "a":[actors], "k":[per key, actor index or -1]}. Keys changed at different moments of one
+//   day share about 17 of 24 characters, and a time equal to the previous one is an empty tail:
+//   a 100-key document's ciphertext is about 1.5 KB smaller (a WAL page less per commit), and
+//   encoding needs no lookup table of times (about 20 KB of garbage per commit).
 const FORMAT = 0x01
 const FORMAT_ADDONS = 0x02
 const FORMAT_COMPACT = 0x03
@@ -92,72 +94,77 @@ export function withEncodedPayload<T>(
 }
 
 function headJson(keys: readonly PayloadKey[], addons: readonly AddonPayload[]): string {
-  let kinds = ''
-  const times = new Slots()
-  const actors = new Slots()
+  const n = keys.length
+  const kinds = kindLetters(n)
+  const tails: string[] = []
+  const shared: number[] = []
+  const actors: string[] = []
   const refs: number[] = []
-  for (const key of keys) {
-    kinds += key.kind === 'secret' ? 's' : 'c'
-    refs.push(times.of(key.updatedAt), actors.of(key.updatedBy))
+  let prev: string | undefined
+  for (let i = 0; i < n; i++) {
+    const key = keys[i] as PayloadKey
+    kinds[i] = key.kind === 'secret' ? 0x73 : 0x63
+    const at = key.updatedAt
+    if (at === undefined) {
+      tails.push('')
+      shared.push(-1)
+    } else {
+      const p = prev === undefined ? 0 : sharedPrefix(prev, at)
+      tails.push(p === 0 ? at : at.slice(p))
+      shared.push(p)
+      prev = at
+    }
+    refs.push(actorSlot(actors, key.updatedBy))
   }
-  const [t, p] = prefixCompressed(times.list)
-  const head: Head = { c: kinds, t, p, a: actors.list, k: refs }
+  const head: Head = { c: kinds.toString('latin1', 0, n), t: tails, p: shared, a: actors, k: refs }
   if (addons.length > 0) head.o = [...addons]
   return JSON.stringify(head)
 }
 
-/** Each string after the first as what follows its shared prefix with the one before. */
-function prefixCompressed(list: readonly string[]): [string[], number[]] {
-  const tails: string[] = []
-  const shared: number[] = []
-  let prev = ''
-  for (const value of list) {
-    const max = Math.min(prev.length, value.length)
-    let n = 0
-    while (n < max && prev.charCodeAt(n) === value.charCodeAt(n)) n++
-    // Never split a surrogate pair: both halves stay on the same side.
-    if (n > 0 && n < value.length && isLowSurrogate(value.charCodeAt(n))) n--
-    tails.push(n === 0 ? value : value.slice(n))
-    shared.push(n)
-    prev = value
-  }
-  return [tails, shared]
+let letters = Buffer.alloc(0)
+
+/** A reused buffer for `n` kind letters (they are not secret). */
+function kindLetters(n: number): Buffer {
+  if (letters.length < n) letters = Buffer.allocUnsafeSlow(Math.max(n, 2 * letters.length, 64))
+  return letters
+}
+
+/** The length of the prefix `a` and `b` share, never splitting a surrogate pair. */
+function sharedPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length)
+  let n = 0
+  while (n < max && a.charCodeAt(n) === b.charCodeAt(n)) n++
+  if (n > 0 && n < b.length && isLowSurrogate(b.charCodeAt(n))) n--
+  return n
 }
 
 const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff
 
-/** The list `prefixCompressed` made `tails` and `shared` from; undefined if they cannot be. */
-function prefixExpanded(tails: unknown, shared: unknown): string[] | undefined {
-  if (!Array.isArray(tails) || !Array.isArray(shared) || tails.length !== shared.length) return
-  const out: string[] = []
-  let prev = ''
-  for (let i = 0; i < tails.length; i++) {
-    const tail: unknown = tails[i]
-    const n: unknown = shared[i]
-    if (typeof tail !== 'string' || typeof n !== 'number' || !(n >= 0 && n <= prev.length)) return
-    prev = n === 0 ? tail : prev.slice(0, n) + tail
-    out.push(prev)
-  }
-  return out
+// A document's keys are stamped by a few members and tokens: a scan of those found so far, with
+// a map only once there are many.
+const ACTOR_SCAN = 16
+
+/** The index of `actor` in `actors`, appended if new; -1 for none. */
+function actorSlot(actors: string[], actor: string | undefined): number {
+  if (actor === undefined) return -1
+  const last = actors.length - 1
+  if (last >= 0 && actors[last] === actor) return last
+  const found = actors.length <= ACTOR_SCAN ? actors.indexOf(actor) : indexOfMany(actors, actor)
+  return found >= 0 ? found : actors.push(actor) - 1
 }
 
-/** Distinct values in order of first use, each named by its index (-1 for none). */
-class Slots {
-  readonly list: string[] = []
-  private readonly index = new Map<string, number>()
-  // Neighbouring keys were often stamped by the same write: one comparison instead of a lookup.
-  private last: string | undefined
-  private lastSlot = -1
+const manyIndexes = new WeakMap<string[], Map<string, number>>()
 
-  of(value: string | undefined): number {
-    if (value === undefined) return -1
-    if (value === this.last) return this.lastSlot
-    let slot = this.index.get(value)
-    if (slot === undefined) this.index.set(value, (slot = this.list.push(value) - 1))
-    this.last = value
-    this.lastSlot = slot
-    return slot
+function indexOfMany(actors: string[], actor: string): number {
+  let index = manyIndexes.get(actors)
+  if (index === undefined) {
+    index = new Map(actors.map((a, i) => [a, i]))
+    manyIndexes.set(actors, index)
   }
+  const found = index.get(actor)
+  if (found !== undefined) return found
+  index.set(actor, actors.length)
+  return -1
 }
 
 const payloadSize = (json: string, text: string): number =>
@@ -185,32 +192,67 @@ export function decodePayload(plain: Buffer): Payload {
   } catch {
     throw malformed()
   }
-  if (typeof head.c !== 'string' || head.k?.length !== 2 * head.c.length) throw malformed()
-  if (format >= FORMAT_COMPACT) {
-    const times = prefixExpanded(head.t, head.p)
-    if (times === undefined) throw malformed()
-    head.t = times
-  }
-  const keys: PayloadKey[] = []
-  for (let i = 0; i < head.c.length; i++) {
-    const kind = head.c[i] === 's' ? 'secret' : 'config'
-    const at = head.t[head.k[2 * i] ?? -1]
-    const by = head.a[head.k[2 * i + 1] ?? -1]
-    // Stamped keys (nearly all) are built in one literal: adding the fields one by one moved
-    // every object through two more shapes.
-    if (at !== undefined && by !== undefined) {
-      keys.push({ kind, updatedAt: at, updatedBy: by })
-      continue
-    }
-    const key: PayloadKey = { kind }
-    if (at !== undefined) key.updatedAt = at
-    if (by !== undefined) key.updatedBy = by
-    keys.push(key)
-  }
+  if (typeof head.c !== 'string') throw malformed()
+  const keys = format >= FORMAT_COMPACT ? compactKeys(head) : listedKeys(head)
+  if (keys === undefined) throw malformed()
   const out: Payload = { text: plain.toString('utf8', end), keys }
   if (format === FORMAT_ADDONS || format === FORMAT_COMPACT_ADDONS) {
     if (!Array.isArray(head.o)) throw malformed()
     out.addons = head.o
   }
   return out
+}
+
+/** A key's metadata; stamped keys (nearly all) in one literal, which keeps one object shape. */
+function keyOf(kind: KeyKind, at: string | undefined, by: string | undefined): PayloadKey {
+  if (at !== undefined && by !== undefined) return { kind, updatedAt: at, updatedBy: by }
+  const key: PayloadKey = { kind }
+  if (at !== undefined) key.updatedAt = at
+  if (by !== undefined) key.updatedBy = by
+  return key
+}
+
+const kindAt = (c: string, i: number): KeyKind => (c.charCodeAt(i) === 0x73 ? 'secret' : 'config')
+
+/** Formats 0x01/0x02: times and actors listed once, two indexes per key. */
+function listedKeys(head: Head): PayloadKey[] | undefined {
+  const { c, t, a, k } = head
+  if (!Array.isArray(k) || k.length !== 2 * c.length) return undefined
+  const keys: PayloadKey[] = []
+  for (let i = 0; i < c.length; i++) {
+    keys.push(keyOf(kindAt(c, i), t[k[2 * i] ?? -1], a[k[2 * i + 1] ?? -1]))
+  }
+  return keys
+}
+
+/** Formats 0x03/0x04: each key's time as a tail after a prefix shared with the previous time. */
+function compactKeys(head: Head): PayloadKey[] | undefined {
+  const { c, t, p, a, k } = head
+  const n = c.length
+  if (!Array.isArray(t) || !Array.isArray(p) || !Array.isArray(k) || !Array.isArray(a)) return
+  if (t.length !== n || p.length !== n || k.length !== n) return undefined
+  const keys: PayloadKey[] = []
+  let prev = ''
+  for (let i = 0; i < n; i++) {
+    const tail: unknown = t[i]
+    const shared: unknown = p[i]
+    const actor: unknown = k[i]
+    if (typeof tail !== 'string' || !Number.isInteger(shared) || !Number.isInteger(actor)) return
+    let at: string | undefined
+    if (shared === -1) {
+      if (tail !== '') return undefined
+    } else {
+      const len = shared as number
+      if (len < 0 || len > prev.length) return undefined
+      // A time equal to the one before (an empty tail) is that very string: nothing allocated.
+      at = len === 0 ? tail : tail === '' && len === prev.length ? prev : prev.slice(0, len) + tail
+      prev = at
+    }
+    const ref = actor as number
+    if (ref < -1 || ref >= a.length) return undefined
+    const by = ref === -1 ? undefined : a[ref]
+    if (by !== undefined && typeof by !== 'string') return undefined
+    keys.push(keyOf(kindAt(c, i), at, by))
+  }
+  return keys
 }
