@@ -312,10 +312,16 @@ describeApp('variable routes', (t) => {
     const put = await ok(t(), 'PUT', vars, { body: { key: 'A', value: '2' } })
     expect(put['redeployRequired']).toBe(true)
     expect((await ok<Listed>(t(), 'GET', vars)).redeployRequired).toBe(true)
+    const patched = await ok<Listed>(t(), 'PATCH', vars, { body: { env: { B: '1' } } })
+    expect(patched.redeployRequired).toBe(true)
+    expect((await ok(t(), 'DELETE', `${vars}/B`))['redeployRequired']).toBe(true)
     // An environment that auto-deploys is released by the write itself.
     await ok(t(), 'PATCH', vars.replace(/\/vars$/, ''), { body: { autoDeploy: true } })
     const auto = await ok(t(), 'PUT', vars, { body: { key: 'A', value: '3' } })
     expect(auto['redeployRequired']).toBe(false)
     expect((await ok<Listed>(t(), 'GET', vars)).redeployRequired).toBe(false)
+    // A write that changes nothing makes no release and leaves nothing to deploy.
+    const same = await ok(t(), 'PUT', vars, { body: { key: 'A', value: '3' } })
+    expect(same).toMatchObject({ revision: auto['revision'], redeployRequired: false })
   })
 })

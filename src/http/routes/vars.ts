@@ -20,6 +20,11 @@ export type TargetResolver = (req: FastifyRequest, action: Action) => Promise<Ta
 
 type Params = { project: string; env?: string }
 
+// The bodies of the hot routes are built field by field by the variable service (no row or value
+// can add a member): they skip the zod encode pass, which on a PUT cost more than the whole
+// stringify. The schemas still document and type-check the shapes.
+const plainJson = () => (data: unknown) => JSON.stringify(data)
+
 function withoutPreviews<T extends { vars: ReadonlyArray<{ preview?: string }> }>(list: T): T {
   return { ...list, vars: list.vars.map(({ preview: _preview, ...rest }) => rest) }
 }
@@ -55,10 +60,8 @@ export function registerVarRoutes(
     `${base}/vars`,
     {
       schema: { tags, hide, params, response: { 200: VarListSchema } },
-      // The hottest route: its body is built field by field by the variable service (no row or
-      // value can add a member), so it skips the zod encode pass that costs ~40% of a list's
-      // serialization. The schema still documents and type-checks the shape.
-      serializerCompiler: () => (data) => JSON.stringify(data),
+      // The hottest route: skipping the zod encode pass saves ~40% of a list's serialization.
+      serializerCompiler: plainJson,
     },
     async (req, reply) => {
       const list = await variables.list(await target(req, 'read'))
@@ -72,6 +75,7 @@ export function registerVarRoutes(
     `${base}/vars`,
     {
       schema: { tags, hide, params, body: PutVarBodySchema, response: { 200: PutVarResultSchema } },
+      serializerCompiler: plainJson,
     },
     async (req, reply) => {
       const out = await variables.set(

@@ -1,4 +1,4 @@
-import type { DocumentScope, ReleaseRow, StoreReads } from '../../storage/store.ts'
+import type { DocumentScope, EnvironmentRow, ReleaseRow, StoreReads } from '../../storage/store.ts'
 import type { Target } from './targets.ts'
 
 export interface RedeployStatus {
@@ -84,23 +84,33 @@ export interface ReleaseState {
 }
 
 /**
+ * How `releaseState` sees the environment: `false`, as resolved for the request; `true`, read
+ * again (after a write, so that a release the write triggered counts); or a row of it already
+ * read after the write (by the auto-deploy check, when no release followed).
+ */
+export type EnvAfterWrite = boolean | EnvironmentRow
+
+/**
  * `redeployRequired` without listing which keys changed: compares heads with the current
  * release (at most one point read). `envRevision` is the document revision the caller just read
- * or wrote; after a write, pass `reread` so that a release the write triggered (auto-deploy)
- * counts.
+ * or wrote; after a write, pass `reread` (`true`, or the row read after the write) so that a
+ * release the write triggered (auto-deploy) counts.
  */
 export async function releaseState(
   reads: Pick<StoreReads, 'environments'>,
   facts: ReleaseFactsLookup,
   target: Target,
   envRevision: number,
-  reread = false,
+  reread: EnvAfterWrite = false,
 ): Promise<ReleaseState> {
   if (target.env === null) return { redeployRequired: false, release: undefined }
   const ws = target.project.workspaceId
-  const env = reread
-    ? ((await reads.environments.get(ws, target.env.id)) ?? target.env)
-    : target.env
+  const env =
+    reread === false
+      ? target.env
+      : reread !== true && reread.id === target.env.id && reread.workspaceId === ws
+        ? reread
+        : ((await reads.environments.get(ws, target.env.id)) ?? target.env)
   const release = env.currentReleaseId ? await facts(ws, env.currentReleaseId) : undefined
   const envHead = Math.max(envRevision, env.headRevision)
   return {

@@ -14,14 +14,26 @@ export function isTokenLive(row: LiveFields, nowIso: string): boolean {
  * know (the agent mark of a presented bearer token).
  */
 export function tokenActor(row: TokenRow, member: MemberRow | undefined): Actor {
-  return {
-    kind: member === undefined ? 'token' : 'member',
-    id: member?.id ?? row.id,
-    workspaceId: row.workspaceId,
-    ...(member === undefined ? {} : { memberId: member.id, role: member.role }),
-    scopes: row.scopes,
-    ...(row.projectId === null ? {} : { projectId: row.projectId }),
-    ...(row.environmentIds === null ? {} : { environmentIds: row.environmentIds }),
-    tokenId: row.id,
-  }
+  // Built by assignment, not spread copies: this runs on every request.
+  const actor: Actor =
+    member === undefined
+      ? {
+          kind: 'token',
+          id: row.id,
+          workspaceId: row.workspaceId,
+          scopes: row.scopes,
+          tokenId: row.id,
+        }
+      : {
+          kind: 'member',
+          id: member.id,
+          workspaceId: row.workspaceId,
+          memberId: member.id,
+          role: member.role,
+          scopes: row.scopes,
+          tokenId: row.id,
+        }
+  if (row.projectId !== null) actor.projectId = row.projectId
+  if (row.environmentIds !== null) actor.environmentIds = row.environmentIds
+  return actor
 }

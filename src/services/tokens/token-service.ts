@@ -203,7 +203,9 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
         .transaction((tx) => tx.tokens.touch(row.id, now.toISOString()))
         .catch(() => undefined)
     }
-    return { ...tokenActor(row, member), ...(row.agent ? { agent: true } : {}) }
+    const actor = tokenActor(row, member)
+    if (row.agent) actor.agent = true
+    return actor
   }
 
   async function auditFailure(workspaceId: string, ip: string, reason: string, tokenId?: string) {

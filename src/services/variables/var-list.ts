@@ -1,6 +1,6 @@
 import type { StoreReads } from '../../storage/store.ts'
 import type { DocState } from '../documents/document-state.ts'
-import { releaseState, type ReleaseFactsLookup } from '../projects/redeploy.ts'
+import { releaseState, type EnvAfterWrite, type ReleaseFactsLookup } from '../projects/redeploy.ts'
 import type { Target } from '../projects/targets.ts'
 import { systemVarsOf } from './var-rules.ts'
 import { previewSecret } from '../../core/masking.ts'
@@ -70,7 +70,7 @@ export async function listVars(
   target: Target,
   entries: readonly ListedVar[],
   revision: number,
-  afterWrite = false,
+  afterWrite: EnvAfterWrite = false,
 ): Promise<VarList> {
   // The hot path of every client: one point read at most, not the redeploy key scan.
   const { redeployRequired, release } = await releaseState(

@@ -123,6 +123,23 @@ export function changedKeys(
   return out
 }
 
+/**
+ * `changedKeys` of a write that merges one key, `key` = `value` of `kind`, into the state's
+ * document: a merge rewrites that key's winning line or appends it and touches no other key, so
+ * only `key` can have changed (it has when it is new, or its value or kind differs). Spares
+ * projecting the whole new document to compare every key.
+ */
+export function changedKey(
+  state: Pick<DocState, 'values' | 'meta'>,
+  key: string,
+  value: string,
+  kind: KeyKind,
+): string[] {
+  const old = state.values.get(key)
+  const oldKind = state.meta.get(key)?.kind ?? 'config'
+  return old === undefined || old !== value || kind !== oldKind ? [key] : []
+}
+
 const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|CREDENTIAL|AUTH)/i
 
 /** Warnings for a write: config keys whose name says they hold a secret. */

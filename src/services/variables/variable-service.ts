@@ -5,13 +5,20 @@ import type { KeyKind, Store } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
 import type { DocState } from '../documents/document-state.ts'
-import type { CommitOptions, DocumentService } from '../documents/document-service.ts'
-import { cachedReleaseFacts, releaseState } from '../projects/redeploy.ts'
+import type { CommitOptions } from '../documents/document-service.ts'
+import { cachedReleaseFacts, releaseState, type EnvAfterWrite } from '../projects/redeploy.ts'
 import type { Target } from '../projects/targets.ts'
+import type { EnvReportingDocuments } from '../releases/auto-deploy.ts'
 import { createListingCache } from './listing-cache.ts'
 import { assertAgentWrite, assertNotAgent } from './agent-rules.ts'
 import { listVars, maskedEntries, shown, type VarList } from './var-list.ts'
-import { assertNoAddonKeys, assertNotReserved, changedKeys, kindWarnings } from './var-rules.ts'
+import {
+  assertNoAddonKeys,
+  assertNotReserved,
+  changedKey,
+  changedKeys,
+  kindWarnings,
+} from './var-rules.ts'
 
 export interface SetInput {
   key: string
@@ -31,7 +38,8 @@ export interface PatchInput {
  */
 export function createVariableService(deps: {
   store: Store
-  documents: DocumentService
+  /** Plain, or with auto-deploy (whose commits report the environment they read after). */
+  documents: EnvReportingDocuments
   clock: Clock
 }) {
   const { store, documents, clock } = deps
@@ -50,11 +58,18 @@ export function createVariableService(deps: {
     return listVars(store, facts, target, entries, state.revision)
   }
 
-  /** The listing of a state this request just committed (no second read of the document). */
-  function listAfterWrite(target: Target, state: DocState): Promise<VarList> {
+  /**
+   * The listing of a state this request just committed (no second read of the document);
+   * `envAfter`, the environment's row already read after the commit, spares reading it again.
+   */
+  function listAfterWrite(
+    target: Target,
+    state: DocState,
+    envAfter: EnvAfterWrite = true,
+  ): Promise<VarList> {
     const entries = maskedEntries(state)
     listings.set(target.scope, state.revision, entries)
-    return listVars(store, facts, target, entries, state.revision, true)
+    return listVars(store, facts, target, entries, state.revision, envAfter)
   }
 
   /** Sets one key (PUT): new keys default to secret unless a kind is given (safe by default). */
@@ -77,14 +92,20 @@ export function createVariableService(deps: {
         return {
           doc,
           kinds,
-          changedKeys: changedKeys(state, doc, kinds),
+          changedKeys: changedKey(state, input.key, input.value, kind),
           audit: { action: 'vars.set', keys: [input.key], detail: { kind } },
           result: { kind, warnings: kindWarnings(kinds) },
         }
       },
       opts,
     )
-    const status = await releaseState(store, facts, target, out.state.revision, true)
+    const status = await releaseState(
+      store,
+      facts,
+      target,
+      out.state.revision,
+      out.envAfter ?? true,
+    )
     return {
       key: input.key,
       kind: out.result.kind,
@@ -150,7 +171,10 @@ export function createVariableService(deps: {
       },
       opts,
     )
-    return { ...(await listAfterWrite(target, out.state)), warnings: out.result }
+    return {
+      ...(await listAfterWrite(target, out.state, out.envAfter ?? true)),
+      warnings: out.result,
+    }
   }
 
   /** Deletes keys, reporting which were removed and which did not exist. */
@@ -180,7 +204,13 @@ export function createVariableService(deps: {
       },
       opts,
     )
-    const status = await releaseState(store, facts, target, out.state.revision, true)
+    const status = await releaseState(
+      store,
+      facts,
+      target,
+      out.state.revision,
+      out.envAfter ?? true,
+    )
     return {
       ...out.result,
       revision: out.state.revision,
