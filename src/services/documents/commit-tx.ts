@@ -231,19 +231,19 @@ function nextMeta<T>(
   const changed = new Set(p.changedKeys)
   const at = now.toISOString()
   const meta = new Map<string, KeyMeta>()
-  const keys: KeyMeta[] = []
-  // The keys usually keep their order: walk the old metadata alongside instead of looking up.
-  const olds = state.meta.entries()
+  const keys = new Array<KeyMeta>(values.size)
+  let i = 0
+  // A lookup per key: walking the old metadata's entries alongside allocated an entry and an
+  // iterator result per key (about 6 KB a commit of 100 keys) to save a hash lookup.
   for (const key of values.keys()) {
-    const step = olds.next()
-    const old = step.done !== true && step.value[0] === key ? step.value[1] : state.meta.get(key)
+    const old = state.meta.get(key)
     const kind = p.kinds?.get(key) ?? old?.kind ?? 'config'
     let next: KeyMeta
     if (changed.has(key) || old === undefined) {
       next = { kind, updatedAt: at, updatedBy: ctx.actor.id }
     } else next = old.kind === kind ? old : { ...old, kind }
     meta.set(key, next)
-    keys.push(next)
+    keys[i++] = next
   }
   return { values, meta, keys }
 }

@@ -96,25 +96,25 @@ export function withEncodedPayload<T>(
 function headJson(keys: readonly PayloadKey[], addons: readonly AddonPayload[]): string {
   const n = keys.length
   const kinds = kindLetters(n)
-  const tails: string[] = []
-  const shared: number[] = []
+  const tails = new Array<string>(n)
+  const shared = new Array<number>(n)
   const actors: string[] = []
-  const refs: number[] = []
+  const refs = new Array<number>(n)
   let prev: string | undefined
   for (let i = 0; i < n; i++) {
     const key = keys[i] as PayloadKey
     kinds[i] = key.kind === 'secret' ? 0x73 : 0x63
     const at = key.updatedAt
     if (at === undefined) {
-      tails.push('')
-      shared.push(-1)
+      tails[i] = ''
+      shared[i] = -1
     } else {
       const p = prev === undefined ? 0 : sharedPrefix(prev, at)
-      tails.push(p === 0 ? at : at.slice(p))
-      shared.push(p)
+      tails[i] = p === 0 ? at : at.slice(p)
+      shared[i] = p
       prev = at
     }
-    refs.push(actorSlot(actors, key.updatedBy))
+    refs[i] = actorSlot(actors, key.updatedBy)
   }
   const head: Head = { c: kinds.toString('latin1', 0, n), t: tails, p: shared, a: actors, k: refs }
   if (addons.length > 0) head.o = [...addons]
