@@ -4,21 +4,11 @@
  */
 import dotenv from 'dotenv'
 import { entriesOf, parseDocument, serializeDocument } from '../src/core/dotenv/index.ts'
+import { prng } from './scan-tree.ts'
 
 const LINES = 10_000
 const ROUNDS = 9
 const TARGET = 1.0
-
-/** Deterministic PRNG (mulberry32) so every run measures the same document. */
-function prng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function word(rand: () => number, len: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'

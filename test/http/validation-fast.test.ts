@@ -13,6 +13,7 @@ import * as vars from '../../src/api/vars.ts'
 import * as webhooks from '../../src/api/webhooks.ts'
 import { ID_PREFIXES, newId, type IdKind } from '../../src/core/ids.ts'
 import { fastObjectCheck, validatorCompiler } from '../../src/http/validation.ts'
+import { prng } from '../../bench/scan-tree.ts'
 
 // Every exported object schema of the API, plus the shapes routes build from them.
 const modules: Record<string, unknown>[] = [
@@ -89,21 +90,10 @@ const POOL: unknown[] = [
   { a: 'b' },
 ]
 
-// A small deterministic generator (mulberry32), so a failure reproduces.
-function rng(seed: number) {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 // Objects over `shape`'s keys: each key absent, undefined, a value its field accepts (half the
 // time, so that whole objects pass often) or any value of the pool; sometimes an extra key.
 function inputs(shape: Record<string, z.ZodType>, count: number): unknown[] {
-  const next = rng(7)
+  const next = prng(7)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T
   const good = new Map(
     Object.entries(shape).map(([key, field]) => [

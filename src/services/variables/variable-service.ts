@@ -8,7 +8,7 @@ import type { DocState } from '../documents/document-state.ts'
 import type { CommitOptions } from '../documents/document-service.ts'
 import { cachedReleaseFacts, releaseState, type EnvAfterWrite } from '../projects/redeploy.ts'
 import type { Target } from '../projects/targets.ts'
-import type { EnvReportingDocuments } from '../releases/auto-deploy.ts'
+import type { CommittedWithEnv, EnvReportingDocuments } from '../releases/auto-deploy.ts'
 import { createListingCache } from './listing-cache.ts'
 import { assertAgentWrite, assertNotAgent } from './agent-rules.ts'
 import { listVars, maskedEntries, shown, type VarList } from './var-list.ts'
@@ -72,6 +72,11 @@ export function createVariableService(deps: {
     return listVars(store, facts, target, entries, state.revision, envAfter)
   }
 
+  /** Whether `target` needs a redeploy after the write `out` (its post-commit row if it has one). */
+  function statusAfter(target: Target, out: CommittedWithEnv<unknown>) {
+    return releaseState(store, facts, target, out.state.revision, out.envAfter ?? true)
+  }
+
   /** Sets one key (PUT): new keys default to secret unless a kind is given (safe by default). */
   async function set(
     target: Target,
@@ -99,13 +104,7 @@ export function createVariableService(deps: {
       },
       opts,
     )
-    const status = await releaseState(
-      store,
-      facts,
-      target,
-      out.state.revision,
-      out.envAfter ?? true,
-    )
+    const status = await statusAfter(target, out)
     return {
       key: input.key,
       kind: out.result.kind,
@@ -204,13 +203,7 @@ export function createVariableService(deps: {
       },
       opts,
     )
-    const status = await releaseState(
-      store,
-      facts,
-      target,
-      out.state.revision,
-      out.envAfter ?? true,
-    )
+    const status = await statusAfter(target, out)
     return {
       ...out.result,
       revision: out.state.revision,
