@@ -141,11 +141,16 @@ export async function rawCommitFloor(
 ) {
   const head = await t.store.revisions.latest(like)
   if (head === undefined) throw new Error('write the model environment first')
-  const keyIndex = JSON.stringify(head.keyIndex)
   const raw = new BetterSqlite3(path)
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = FULL')
   const q = floorStatements(raw)
+  // The key index as the model revision stores it (a revision that keeps its parent's keys and
+  // kinds stores a short mark, not a copy), so the rows are the size Tresor writes.
+  const keyIndex = raw
+    .prepare('select key_index from revisions where id = ?')
+    .pluck()
+    .get(head.id) as string
   const { workspaceId: ws, projectId: prj, environmentId } = scope
   const env = environmentId ?? ''
   const commit = () => {
