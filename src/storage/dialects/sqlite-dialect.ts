@@ -102,7 +102,8 @@ function openDatabase(options: SqliteStoreOptions): BetterSqlite3.Database {
     // first touches cost a commit about 10% more CPU than reusing cached pages (measured side by
     // side in one process against 64 MB, which keeps growing for about 5,000 commits). Reads of
     // pages no longer cached come from the operating system's cache: reading one of 1,000
-    // environments stayed at 0.85x the cost of reading the only one (bench/documents.bench.ts (c)).
+    // environments cost 0.85-1.12x reading the only one across runs (bench/documents.bench.ts (c),
+    // target 1.2x).
     raw.pragma(`cache_size = -${CACHE_KIB}`)
     raw.pragma(`busy_timeout = ${waitMs(options)}`)
     if (mode !== 'wal' && options.path !== ':memory:') {
