@@ -29,4 +29,10 @@ describe('valuesOf (a document projected to key → value once)', () => {
     expect(doc).toEqual(parseDocument('A=1\n'))
     expect(JSON.stringify(doc)).toBe(JSON.stringify(before))
   })
+
+  it('projects a frozen document without caching on it', () => {
+    const doc = Object.freeze(parseDocument('A=1\nA=2\n'))
+    expect([...valuesOf(doc)]).toEqual([['A', '2']])
+    expect([...valuesOf(doc)]).toEqual([['A', '2']])
+  })
 })

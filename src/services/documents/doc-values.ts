@@ -16,8 +16,9 @@ export function valuesOf(doc: EnvDocument): ReadonlyMap<string, string> {
   let values = projected[PROJECTION]
   if (values === undefined) {
     values = entriesOf(doc)
-    // Not enumerable: comparisons and copies of documents see only their own fields.
-    Object.defineProperty(doc, PROJECTION, { value: values })
+    // Not enumerable: comparisons and copies of documents see only their own fields. A frozen
+    // document is projected again on each call instead.
+    if (Object.isExtensible(doc)) Object.defineProperty(doc, PROJECTION, { value: values })
   }
   return values
 }
