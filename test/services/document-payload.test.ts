@@ -72,6 +72,16 @@ describe('revision payload (what one ciphertext holds)', () => {
     })
   })
 
+  it('lists each actor once however many stamped the keys (past the scanned few, a map)', () => {
+    const actors = Array.from({ length: 40 }, (_, i) => `mem_${String(i).padStart(16, '0')}`)
+    // Each actor twice, apart, then all again in reverse: the list only ever grows by new ones.
+    const order = [...actors, ...actors, ...[...actors].reverse()]
+    const keys: PayloadKey[] = order.map((updatedBy) => ({ kind: 'config', updatedBy }))
+    const plain = encodePayload('', keys)
+    expect(decodePayload(plain).keys).toEqual(keys)
+    for (const actor of actors) expect(plain.toString().split(actor).length - 1).toBe(1)
+  })
+
   it('still reads the formats written before (0x01, and 0x02 with add-ons)', () => {
     const legacy = (format: number, head: object, text: string) => {
       const json = Buffer.from(JSON.stringify(head))

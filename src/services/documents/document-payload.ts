@@ -98,7 +98,7 @@ function headJson(keys: readonly PayloadKey[], addons: readonly AddonPayload[]):
   const kinds = kindLetters(n)
   const tails = new Array<string>(n)
   const shared = new Array<number>(n)
-  const actors: string[] = []
+  const actors = new ActorList()
   const refs = new Array<number>(n)
   let prev: string | undefined
   for (let i = 0; i < n; i++) {
@@ -114,9 +114,10 @@ function headJson(keys: readonly PayloadKey[], addons: readonly AddonPayload[]):
       shared[i] = p
       prev = at
     }
-    refs[i] = actorSlot(actors, key.updatedBy)
+    refs[i] = actors.slot(key.updatedBy)
   }
-  const head: Head = { c: kinds.toString('latin1', 0, n), t: tails, p: shared, a: actors, k: refs }
+  const c = kinds.toString('latin1', 0, n)
+  const head: Head = { c, t: tails, p: shared, a: actors.list, k: refs }
   if (addons.length > 0) head.o = [...addons]
   return JSON.stringify(head)
 }
@@ -144,27 +145,25 @@ const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff
 // a map only once there are many.
 const ACTOR_SCAN = 16
 
-/** The index of `actor` in `actors`, appended if new; -1 for none. */
-function actorSlot(actors: string[], actor: string | undefined): number {
-  if (actor === undefined) return -1
-  const last = actors.length - 1
-  if (last >= 0 && actors[last] === actor) return last
-  const found = actors.length <= ACTOR_SCAN ? actors.indexOf(actor) : indexOfMany(actors, actor)
-  return found >= 0 ? found : actors.push(actor) - 1
-}
+/** The actors of one payload in order of first use, each named by its index. */
+class ActorList {
+  readonly list: string[] = []
+  private index: Map<string, number> | undefined
 
-const manyIndexes = new WeakMap<string[], Map<string, number>>()
-
-function indexOfMany(actors: string[], actor: string): number {
-  let index = manyIndexes.get(actors)
-  if (index === undefined) {
-    index = new Map(actors.map((a, i) => [a, i]))
-    manyIndexes.set(actors, index)
+  /** The index of `actor`, appended if new; -1 for none. */
+  slot(actor: string | undefined): number {
+    if (actor === undefined) return -1
+    const { list } = this
+    const last = list.length - 1
+    if (last >= 0 && list[last] === actor) return last
+    if (this.index === undefined && list.length > ACTOR_SCAN) {
+      this.index = new Map(list.map((a, i) => [a, i]))
+    }
+    const found = this.index === undefined ? list.indexOf(actor) : (this.index.get(actor) ?? -1)
+    if (found >= 0) return found
+    this.index?.set(actor, list.length)
+    return list.push(actor) - 1
   }
-  const found = index.get(actor)
-  if (found !== undefined) return found
-  index.set(actor, actors.length)
-  return -1
 }
 
 const payloadSize = (json: string, text: string): number =>
