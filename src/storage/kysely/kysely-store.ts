@@ -100,94 +100,64 @@ async function directConnection(trx: Kysely<Database>, state: { active: boolean 
   runDirectly(trx, connection, state)
 }
 
+type RepoMakers = {
+  [K in keyof StoreTx]: (trx: Kysely<Database>, engine: EngineSpec) => StoreTx[K]
+}
+
+// How each repo of a transaction is made: the one list to extend when a repo is added.
+const REPOS: RepoMakers = {
+  addons: addonRepo,
+  workspaces: workspaceRepo,
+  dataKeys: dataKeyRepo,
+  members: memberRepo,
+  projects: projectRepo,
+  environments: environmentRepo,
+  revisions: revisionRepo,
+  releases: releaseRepo,
+  tokens: tokenRepo,
+  auditEvents: auditEventRepo,
+  secretRequests: secretRequestRepo,
+  serverSecrets: serverSecretRepo,
+  webhooks: webhookRepo,
+  webhookDeliveries: webhookDeliveryRepo,
+  sessions: sessionRepo,
+  authSettings: authSettingsRepo,
+}
+
+/** One transaction's connection state and the repos it has made so far. */
+class TxRepos {
+  readonly made: Partial<StoreTx> = {}
+
+  constructor(
+    readonly trx: Kysely<Database>,
+    readonly engine: EngineSpec,
+    readonly state: { active: boolean },
+  ) {}
+
+  repo<K extends keyof StoreTx>(key: K): StoreTx[K] {
+    if (!this.state.active)
+      throw new AppError('INTERNAL', 'the transaction is over: do not keep `tx`')
+    return (this.made[key] ??= REPOS[key](this.trx, this.engine))
+  }
+}
+
+// One getter per repo on the prototype: an object literal of sixteen getters was built property
+// by property, several microseconds on every transaction.
+for (const key of Object.keys(REPOS) as (keyof StoreTx)[]) {
+  Object.defineProperty(TxRepos.prototype, key, {
+    get(this: TxRepos) {
+      return this.repo(key)
+    },
+  })
+}
+
 /**
  * The repos of one transaction, each built on first use (most transactions touch two or three).
  * Reaching for a repo after the callback returned is refused: the connection is no longer ours.
  */
 function txOver(trx: Kysely<Database>, engine: EngineSpec, state: { active: boolean }): StoreTx {
-  return new TxRepos(trx, engine, state)
-}
-
-// A class, so its getters live on the prototype: an object literal of sixteen getters was
-// built property by property, several microseconds on every transaction.
-class TxRepos implements StoreTx {
-  private readonly made: Partial<StoreTx> = {}
-
-  constructor(
-    private readonly trx: Kysely<Database>,
-    private readonly engine: EngineSpec,
-    private readonly state: { active: boolean },
-  ) {}
-
-  private get<K extends keyof StoreTx>(key: K, make: () => StoreTx[K]): StoreTx[K] {
-    if (!this.state.active)
-      throw new AppError('INTERNAL', 'the transaction is over: do not keep `tx`')
-    return (this.made[key] ??= make())
-  }
-
-  get addons(): StoreTx['addons'] {
-    return this.get('addons', () => addonRepo(this.trx))
-  }
-
-  get workspaces(): StoreTx['workspaces'] {
-    return this.get('workspaces', () => workspaceRepo(this.trx, this.engine))
-  }
-
-  get dataKeys(): StoreTx['dataKeys'] {
-    return this.get('dataKeys', () => dataKeyRepo(this.trx, this.engine))
-  }
-
-  get members(): StoreTx['members'] {
-    return this.get('members', () => memberRepo(this.trx, this.engine))
-  }
-
-  get projects(): StoreTx['projects'] {
-    return this.get('projects', () => projectRepo(this.trx, this.engine))
-  }
-
-  get environments(): StoreTx['environments'] {
-    return this.get('environments', () => environmentRepo(this.trx, this.engine))
-  }
-
-  get revisions(): StoreTx['revisions'] {
-    return this.get('revisions', () => revisionRepo(this.trx, this.engine))
-  }
-
-  get releases(): StoreTx['releases'] {
-    return this.get('releases', () => releaseRepo(this.trx, this.engine))
-  }
-
-  get tokens(): StoreTx['tokens'] {
-    return this.get('tokens', () => tokenRepo(this.trx, this.engine))
-  }
-
-  get auditEvents(): StoreTx['auditEvents'] {
-    return this.get('auditEvents', () => auditEventRepo(this.trx, this.engine))
-  }
-
-  get secretRequests(): StoreTx['secretRequests'] {
-    return this.get('secretRequests', () => secretRequestRepo(this.trx, this.engine))
-  }
-
-  get serverSecrets(): StoreTx['serverSecrets'] {
-    return this.get('serverSecrets', () => serverSecretRepo(this.trx))
-  }
-
-  get webhooks(): StoreTx['webhooks'] {
-    return this.get('webhooks', () => webhookRepo(this.trx))
-  }
-
-  get webhookDeliveries(): StoreTx['webhookDeliveries'] {
-    return this.get('webhookDeliveries', () => webhookDeliveryRepo(this.trx))
-  }
-
-  get sessions(): StoreTx['sessions'] {
-    return this.get('sessions', () => sessionRepo(this.trx))
-  }
-
-  get authSettings(): StoreTx['authSettings'] {
-    return this.get('authSettings', () => authSettingsRepo(this.trx))
-  }
+  // Every key of StoreTx has a getter: REPOS is typed to name each one.
+  return new TxRepos(trx, engine, state) as unknown as StoreTx
 }
 
 type AnyFn = (...args: unknown[]) => Promise<unknown>
