@@ -9,7 +9,7 @@ import { createKyselyStore } from '../kysely/kysely-store.ts'
 import type { Database } from '../kysely/schema.ts'
 import { runWhenIdle } from '../kysely/prepared.ts'
 import { translatingConnection, translatingDialect } from '../kysely/translating-driver.ts'
-import { createCheckpointer } from './sqlite-checkpointer.ts'
+import { createCheckpointer, makeWalRoom, ROOM_FRAMES } from './sqlite-checkpointer.ts'
 import { sqliteDialect } from './sqlite-driver.ts'
 import { translateSqliteError } from './sqlite-errors.ts'
 
@@ -65,6 +65,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       : createCheckpointer({
           path: options.path,
           setAutoCheckpoint: (pages) => raw.pragma(`wal_autocheckpoint = ${pages}`),
+          makeRoom: () => makeWalRoom(raw, options.path, ROOM_FRAMES),
           checkpointNow: () => checkpointResult(raw.pragma('wal_checkpoint(PASSIVE)')),
         })
   let idle: () => DatabaseConnection | undefined = () => undefined
