@@ -89,8 +89,8 @@ export function setOne(t: Tresor, scope: DocumentScope, key: string): Promise<un
 }
 
 /** The per-value table of research/performance.md §4, durable (WAL, synchronous=FULL), 100 rows. */
-export function rawVars(dir: string): BetterSqlite3.Database {
-  const raw = new BetterSqlite3(join(dir, 'raw.db'))
+export function rawVars(dir: string, file = 'raw.db'): BetterSqlite3.Database {
+  const raw = new BetterSqlite3(join(dir, file))
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = FULL')
   raw.exec(`create table vars (env_id text, key text, value blob, version integer,
