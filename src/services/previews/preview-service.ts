@@ -7,7 +7,12 @@ import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
 import type { DocumentService } from '../documents/document-service.ts'
 import type { AddonVars } from '../documents/document-state.ts'
-import { resolveEnvironment, resolveProject, type Target } from '../projects/targets.ts'
+import {
+  environmentCreatedAt,
+  resolveEnvironment,
+  resolveProject,
+  type Target,
+} from '../projects/targets.ts'
 import { assertNoAddonKeys, assertNotReserved, changedKeys } from '../variables/var-rules.ts'
 
 export interface CreatePreviewInput {
@@ -89,7 +94,7 @@ export function createPreviewService(deps: {
         expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
         autoDeploy: false,
         requiredKeys: [...(parent.env?.requiredKeys ?? [])],
-        createdAt: now.toISOString(),
+        createdAt: await environmentCreatedAt(tx, project.workspaceId, project.id, now),
       })
       await appendAudit(
         tx,

@@ -6,7 +6,7 @@ import type { EnvironmentRow, ProjectRow, Store } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
 import { redeployStatus } from './redeploy.ts'
-import { resolveEnvironment, resolveProject } from './targets.ts'
+import { environmentCreatedAt, resolveEnvironment, resolveProject } from './targets.ts'
 
 export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'] as const
 
@@ -150,7 +150,7 @@ export function createProjectService(deps: {
         expiresAt,
         autoDeploy: input.autoDeploy ?? false,
         requiredKeys: [...(input.requiredKeys ?? [])],
-        createdAt: now.toISOString(),
+        createdAt: await environmentCreatedAt(tx, project.workspaceId, project.id, now),
       })
       await appendAudit(
         tx,

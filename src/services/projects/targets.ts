@@ -1,6 +1,12 @@
 import { assertCan, type Action } from '../../core/actor.ts'
 import { AppError } from '../../core/errors.ts'
-import type { DocumentScope, EnvironmentRow, ProjectRow, StoreReads } from '../../storage/store.ts'
+import type {
+  DocumentScope,
+  EnvironmentRow,
+  ProjectRow,
+  StoreReads,
+  StoreTx,
+} from '../../storage/store.ts'
 import type { RequestContext } from '../context.ts'
 
 /** A resolved environment (or a project's shared document when `env` is null). */
@@ -83,4 +89,24 @@ export async function resolveShared(
   assertCan(ctx.actor, action, { workspaceId: project.workspaceId, projectId: project.id })
   const scope = { workspaceId: project.workspaceId, projectId: project.id, environmentId: null }
   return { project, env: null, scope }
+}
+
+/**
+ * The creation time of a new environment of project `projectId`: `now`, or a millisecond after
+ * the project's newest environment if that is not earlier. Environments are listed in creation
+ * order (time, then id), and a project's default environments are stamped a millisecond apart,
+ * so one created within those milliseconds (or under a clock that stepped back) would otherwise
+ * be listed among them, or at random against one made in the same millisecond.
+ */
+export async function environmentCreatedAt(
+  tx: Pick<StoreTx, 'environments'>,
+  workspaceId: string,
+  projectId: string,
+  now: Date,
+): Promise<string> {
+  let at = now.getTime()
+  for (const env of await tx.environments.list(workspaceId, projectId)) {
+    at = Math.max(at, Date.parse(env.createdAt) + 1)
+  }
+  return new Date(at).toISOString()
 }
