@@ -50,6 +50,13 @@ async function startTresor(dir: string) {
     routes: wired.routes,
   })
   app.addHook('onClose', () => wired.close())
+  // The server's own time for each PUT while `handled.on` (onRequest to onResponse, as Fastify
+  // measures it), for the PUT over HTTP.
+  const handled = { on: false, times: [] as number[] }
+  app.addHook('onResponse', (request, reply, done) => {
+    if (handled.on && request.method === 'PUT') handled.times.push(reply.elapsedTime)
+    done()
+  })
   const auth = { authorization: `Bearer ${token}` }
   await app.inject({
     method: 'POST',
@@ -72,7 +79,7 @@ async function startTresor(dir: string) {
   })
   if (patch.statusCode !== 200) throw new Error(`seeding failed: ${patch.body}`)
   await app.listen({ host: '127.0.0.1', port: 0 })
-  return { app, auth, token, wired }
+  return { app, auth, token, wired, handled }
 }
 
 async function startHello(body: unknown): Promise<FastifyInstance> {
@@ -239,6 +246,57 @@ async function putVsRaw(tresor: Awaited<ReturnType<typeof startTresor>>, dir: st
   }
 }
 
+/**
+ * PUT of one variable over real HTTP: a client in a child process sends blocks of PUTs on one
+ * keep-alive connection, alternating with blocks of raw commits here (warm, as in putVsRaw). The
+ * server's time per PUT (`handled`) is free of app.inject's own objects, which in putVsRaw share
+ * the server's heap and its garbage collections.
+ */
+async function putOverHttp(tresor: Awaited<ReturnType<typeof startTresor>>, dir: string) {
+  const raw = rawCommitter(dir, 'raw-http.db', true)
+  const child = fork(new URL('./http-put-client.ts', import.meta.url), {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  let failed: (err: Error) => void = () => {}
+  child.on('error', (err) => failed(err))
+  child.on('exit', (code) => failed(new Error(`the PUT client exited (${String(code)})`)))
+  const ask = <T>(message: unknown) =>
+    new Promise<T>((resolve, reject) => {
+      failed = reject
+      child.once('message', (m: T) => resolve(m))
+      child.send(message as object)
+    })
+  const samples = { client: [] as number[], raw: [] as number[] }
+  try {
+    await ask({ target: { url: `${urlOf(tresor.app)}${VARS}`, headers: tresor.auth } })
+    for (let done = -LATENCY_BLOCK; done < LATENCY_OPS; done += LATENCY_BLOCK) {
+      const warm = done < 0
+      tresor.handled.on = !warm
+      const { times } = await ask<{ times: number[] }>({ n: LATENCY_BLOCK })
+      tresor.handled.on = false
+      const rawBlock: number[] = []
+      for (let i = 0; i < LATENCY_BLOCK; i++) {
+        const v = randomBytes(16).toString('hex')
+        const start = performance.now()
+        raw.commit(v)
+        rawBlock.push(performance.now() - start)
+      }
+      if (warm) continue
+      samples.client.push(...times)
+      samples.raw.push(...rawBlock)
+    }
+  } finally {
+    child.kill()
+    raw.close()
+  }
+  return {
+    handler: summarize(tresor.handled.times, 0),
+    client: summarize(samples.client, 0),
+    raw: summarize(samples.raw, 0),
+  }
+}
+
 const ms = (n: number) => n.toFixed(2)
 const line = (l: Latency) =>
   `p50 ${ms(l.p50)} p95 ${ms(l.p95)} p99 ${ms(l.p99)} max ${ms(l.max)} ms, CPU ${l.cpuUs.toFixed(0)} µs/op`
@@ -274,6 +332,11 @@ export async function run(): Promise<HttpBenchResult[]> {
     console.log(`  raw: ${line(lat.raw)}`)
     console.log(
       `  raw into a fresh WAL (as research/performance.md measured it): ${line(lat.fresh)}; PUT p99 ${(put / lat.fresh.p99).toFixed(2)}× its p99`,
+    )
+    const overHttp = await putOverHttp(tresor, dir)
+    const quartiles = (l: Latency) => `p50 ${ms(l.p50)} p95 ${ms(l.p95)} p99 ${ms(l.p99)} ms`
+    console.log(
+      `  PUT over HTTP (client in a child process, one keep-alive connection): server time ${quartiles(overHttp.handler)}; as the client saw it ${quartiles(overHttp.client)}; raw ${quartiles(overHttp.raw)}; server p99 ${(overHttp.handler.p99 / overHttp.raw.p99).toFixed(2)}× raw p99`,
     )
     console.log(
       `  p50 ratio ${(lat.put.p50 / lat.raw.p50).toFixed(2)}, p95 ratio ${(lat.put.p95 / lat.raw.p95).toFixed(2)}, CPU ratio ${(lat.put.cpuUs / lat.raw.cpuUs).toFixed(2)}`,
