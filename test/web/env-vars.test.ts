@@ -113,7 +113,10 @@ describeBrowser('dashboard: env vars, redeploy banner, deploy, reveal', () => {
     await page.getByText('Release 1 created: the environment is up to date.').waitFor()
     expect(await page.getByRole('region', { name: 'Redeploy required' }).count()).toBe(0)
     await page.getByRole('link', { name: 'Releases' }).click()
-    await expect(page.getByRole('row', { name: /Release 1 active/ }).count()).resolves.toBe(1)
+    // The releases page loads its list after the click: wait for the row before counting.
+    const active = page.getByRole('row', { name: /Release 1 active/ })
+    await active.waitFor()
+    expect(await active.count()).toBe(1)
     const releases = await s.api<{ releases: Array<{ number: number; status: string }> }>(
       'GET',
       '/v1/projects/shop/environments/staging/releases',
