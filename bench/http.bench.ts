@@ -192,7 +192,16 @@ function rawCommitter(dir: string, file: string, warm: boolean) {
   // that lengthens the file also waits for a file-system journal commit. Not warm: a new WAL,
   // growing throughout, as research/performance.md measured the baseline.
   if (warm) for (let i = 0; i < 1000; i++) commit(randomBytes(16).toString('hex'))
-  return { commit: (v: string) => commit(v), close: () => db.close() }
+  return {
+    /** Commits one new row; returns the milliseconds the commit took. */
+    timed: () => {
+      const v = randomBytes(16).toString('hex')
+      const start = performance.now()
+      commit(v)
+      return performance.now() - start
+    },
+    close: () => db.close(),
+  }
 }
 
 /**
@@ -201,7 +210,8 @@ function rawCommitter(dir: string, file: string, warm: boolean) {
  * both see the same machine (other processes, disk) at the same times.
  */
 async function putVsRaw(tresor: Awaited<ReturnType<typeof startTresor>>, dir: string) {
-  const raws = [rawCommitter(dir, 'raw.db', true), rawCommitter(dir, 'fresh.db', false)]
+  const raw = rawCommitter(dir, 'raw.db', true)
+  const fresh = rawCommitter(dir, 'fresh.db', false)
   const put = async () => {
     const payload = { key: 'BENCH_PUT', value: randomBytes(16).toString('hex'), kind: 'secret' }
     const start = performance.now()
@@ -209,12 +219,6 @@ async function putVsRaw(tresor: Awaited<ReturnType<typeof startTresor>>, dir: st
     const ms = performance.now() - start
     if (res.statusCode !== 200) throw new Error(`PUT failed: ${res.body}`)
     return ms
-  }
-  const commit = (raw: ReturnType<typeof rawCommitter>) => {
-    const v = randomBytes(16).toString('hex')
-    const start = performance.now()
-    raw.commit(v)
-    return performance.now() - start
   }
   const samples = { put: [] as number[], raw: [] as number[], fresh: [] as number[] }
   const cpu = { put: 0, raw: 0, fresh: 0 }
@@ -228,16 +232,16 @@ async function putVsRaw(tresor: Awaited<ReturnType<typeof startTresor>>, dir: st
     samples[into].push(...times)
     cpu[into] += user + system
   }
-  const [raw, fresh] = raws as [ReturnType<typeof rawCommitter>, ReturnType<typeof rawCommitter>]
   try {
     for (let done = -LATENCY_BLOCK; done < LATENCY_OPS; done += LATENCY_BLOCK) {
       const warm = done < 0
       await block('put', warm, put)
-      await block('raw', warm, () => Promise.resolve(commit(raw)))
-      await block('fresh', warm, () => Promise.resolve(commit(fresh)))
+      await block('raw', warm, () => Promise.resolve(raw.timed()))
+      await block('fresh', warm, () => Promise.resolve(fresh.timed()))
     }
   } finally {
-    for (const r of raws) r.close()
+    raw.close()
+    fresh.close()
   }
   return {
     put: summarize(samples.put, cpu.put),
@@ -276,12 +280,7 @@ async function putOverHttp(tresor: Awaited<ReturnType<typeof startTresor>>, dir:
       const { times } = await ask<{ times: number[] }>({ n: LATENCY_BLOCK })
       tresor.handled.on = false
       const rawBlock: number[] = []
-      for (let i = 0; i < LATENCY_BLOCK; i++) {
-        const v = randomBytes(16).toString('hex')
-        const start = performance.now()
-        raw.commit(v)
-        rawBlock.push(performance.now() - start)
-      }
+      for (let i = 0; i < LATENCY_BLOCK; i++) rawBlock.push(raw.timed())
       if (warm) continue
       samples.client.push(...times)
       samples.raw.push(...rawBlock)
