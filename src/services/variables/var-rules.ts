@@ -137,7 +137,7 @@ export function changedKey(
 ): string[] {
   const old = state.values.get(key)
   const oldKind = state.meta.get(key)?.kind ?? 'config'
-  return old === undefined || old !== value || kind !== oldKind ? [key] : []
+  return old !== value || kind !== oldKind ? [key] : []
 }
 
 const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|CREDENTIAL|AUTH)/i

@@ -60,7 +60,8 @@ export function createVariableService(deps: {
 
   /**
    * The listing of a state this request just committed (no second read of the document);
-   * `envAfter`, the environment's row already read after the commit, spares reading it again.
+   * `envAfter`, the environment's row already read after the commit, spares reading it again
+   * (absent: it is read).
    */
   function listAfterWrite(
     target: Target,
@@ -170,10 +171,7 @@ export function createVariableService(deps: {
       },
       opts,
     )
-    return {
-      ...(await listAfterWrite(target, out.state, out.envAfter ?? true)),
-      warnings: out.result,
-    }
+    return { ...(await listAfterWrite(target, out.state, out.envAfter)), warnings: out.result }
   }
 
   /** Deletes keys, reporting which were removed and which did not exist. */
