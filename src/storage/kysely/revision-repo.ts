@@ -108,6 +108,15 @@ async function resolveKeyIndexes<M extends RevisionMeta>(
   return rows
 }
 
+/** Row `r` (if any) with its key index resolved. */
+async function resolvedRow(
+  db: Kysely<Database>,
+  engine: EngineSpec,
+  r: RevisionsTable | undefined,
+): Promise<RevisionRow | undefined> {
+  return r && (await resolveKeyIndexes(db, engine, [toRow(r)]))[0]
+}
+
 type SealedColumns = Pick<
   RevisionsTable,
   'id' | 'workspace_id' | 'project_id' | 'environment_id' | 'number' | 'created_at' | 'key_id'
@@ -200,8 +209,7 @@ function keyIndexJson(index: readonly KeyIndexEntry[]): string {
 export function revisionReads(db: Kysely<Database>, engine: EngineSpec): RevisionReads {
   return {
     async latest(scope) {
-      const r = (await latestQuery(db, engine, scopeArgs(scope))).rows[0]
-      return r && (await resolveKeyIndexes(db, engine, [toRow(r)]))[0]
+      return resolvedRow(db, engine, (await latestQuery(db, engine, scopeArgs(scope))).rows[0])
     },
     async latestSealed(scope) {
       const r = (await latestSealedQuery(db, engine, scopeArgs(scope))).rows[0]
@@ -214,7 +222,7 @@ export function revisionReads(db: Kysely<Database>, engine: EngineSpec): Revisio
     },
     async get(scope, number) {
       const r = (await numberQuery(db, engine, { ...scopeArgs(scope), number })).rows[0]
-      return r && (await resolveKeyIndexes(db, engine, [toRow(r)]))[0]
+      return resolvedRow(db, engine, r)
     },
     async getById(workspaceId, id) {
       const r = await db
@@ -223,7 +231,7 @@ export function revisionReads(db: Kysely<Database>, engine: EngineSpec): Revisio
         .where('workspace_id', '=', workspaceId)
         .where('id', '=', id)
         .executeTakeFirst()
-      return r && (await resolveKeyIndexes(db, engine, [toRow(r)]))[0]
+      return resolvedRow(db, engine, r)
     },
     async list(scope, page) {
       let q = inScope(db, scopeArgs(scope)).select(META_COLUMNS)
