@@ -25,9 +25,10 @@ describeBrowser('dashboard: env vars, redeploy banner, deploy, reveal', () => {
 
   it('refuses an unknown token with the reason, then signs in with an HttpOnly session cookie and keeps no token in the page', async () => {
     await page.goto(`${s.url}/projects/shop`)
-    await expect(page.getByRole('heading', { name: 'First time here?' }).isVisible()).resolves.toBe(
-      true,
-    )
+    // The page renders after its first request: wait for the heading, then check it is shown.
+    const firstTime = page.getByRole('heading', { name: 'First time here?' })
+    await firstTime.waitFor()
+    expect(await firstTime.isVisible()).toBe(true)
     expect(await page.getByText('<data dir>/owner-token').count()).toBe(1)
     await page.getByLabel('Token').fill('tresor_pat_not_a_real_token_000000000000')
     await page.getByRole('button', { name: 'Sign in' }).click()
