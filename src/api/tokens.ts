@@ -45,6 +45,9 @@ export const MemberSchema = z.object({
   name: z.string(),
   role: RoleSchema,
   disabled: z.boolean(),
+  revealProduction: z
+    .boolean()
+    .describe('A developer may reveal production secrets (granted by an owner or admin)'),
   createdAt: z.string(),
 })
 
@@ -54,11 +57,19 @@ export const CreateMemberBodySchema = z.object({
   email: z.email(),
   name: z.string().min(1).max(200).optional(),
   role: RoleSchema.exclude(['owner']),
+  revealProduction: z
+    .boolean()
+    .optional()
+    .describe('A developer may reveal production secrets (granted by an owner or admin)'),
 })
 
 export const UpdateMemberBodySchema = z.object({
   role: RoleSchema.exclude(['owner']).optional(),
   disabled: z.boolean().optional(),
+  revealProduction: z
+    .boolean()
+    .optional()
+    .describe('A developer may reveal production secrets (granted by an owner or admin)'),
 })
 
 export const WhoamiSchema = z.object({
@@ -68,4 +79,7 @@ export const WhoamiSchema = z.object({
   role: RoleSchema.nullable(),
   tokenId: z.string(),
   scopes: z.array(ScopeSchema),
+  revealProduction: z
+    .boolean()
+    .describe('The member holds the grant to reveal production secrets (only developers need it)'),
 })

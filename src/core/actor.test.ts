@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { assertCan, can, decide, SCOPES, type Actor, type Decision, type Target } from './actor.ts'
+import {
+  assertCan,
+  can,
+  decide,
+  decideDeployedSecrets,
+  SCOPES,
+  type Actor,
+  type Decision,
+  type Target,
+} from './actor.ts'
 import { isAppError } from './errors.ts'
 
 const W = 'wsp_a'
@@ -11,6 +20,11 @@ const member = (role: Actor['role'], scopes: Actor['scopes'] = SCOPES): Actor =>
   ...(role !== undefined && { role }),
   scopes,
   tokenId: 'tok_1',
+})
+/** A developer's actor whose member an owner or admin granted production reveals. */
+const grantedDeveloper = (scopes: Actor['scopes']): Actor => ({
+  ...member('developer', scopes),
+  revealProduction: true,
 })
 const service = (scopes: Actor['scopes'], extra: Partial<Actor> = {}): Actor => ({
   kind: 'token',
@@ -65,15 +79,29 @@ describe('decide', () => {
       'FORBIDDEN',
     ],
     [
-      'developer reveals in production with the secrets:reveal grant',
-      member('developer', ['read', 'secrets:reveal']),
+      "developer's secrets:reveal scope alone (a session, a minted token) does not reach production",
+      member('developer', ['read', 'write', 'secrets:reveal', 'deploy']),
+      'secrets:reveal',
+      prod,
+      'FORBIDDEN',
+    ],
+    [
+      'the member grant alone does not reveal either: the token needs the scope',
+      grantedDeveloper(['read', 'write', 'deploy']),
+      'secrets:reveal',
+      prod,
+      'FORBIDDEN',
+    ],
+    [
+      'developer reveals in production with the member grant and the secrets:reveal scope',
+      grantedDeveloper(['read', 'secrets:reveal']),
       'secrets:reveal',
       prod,
       'allow',
     ],
     [
       'a missing environment slug counts as production',
-      member('developer', ['read']),
+      member('developer', ['read', 'secrets:reveal']),
       'secrets:reveal',
       { workspaceId: W, projectId: 'prj_1' },
       'FORBIDDEN',
@@ -182,5 +210,34 @@ describe('assertCan', () => {
     expect(isAppError(denied, 'FORBIDDEN')).toBe(true)
     expect((denied as Error).message).not.toContain('env_dev')
     expect(thrown(() => assertCan(member('developer'), 'write', dev))).toBeUndefined()
+  })
+})
+
+describe('decideDeployedSecrets', () => {
+  const deployer: Actor['scopes'] = ['read', 'deploy']
+  it.each<[string, Actor, Target, Decision]>([
+    ['a deploy host (service token) reads production', service(['deploy']), prod, 'allow'],
+    ['an owner reads production', member('owner', deployer), prod, 'allow'],
+    ['a developer reads outside production', member('developer', deployer), dev, 'allow'],
+    [
+      'a developer without the grant may deploy production but not read its values',
+      member('developer', deployer),
+      prod,
+      'FORBIDDEN',
+    ],
+    ['a granted developer reads production', grantedDeveloper(deployer), prod, 'allow'],
+    [
+      'a missing slug counts as production',
+      member('developer', deployer),
+      { workspaceId: W, projectId: 'prj_1' },
+      'FORBIDDEN',
+    ],
+    ['no deploy scope, no values', grantedDeveloper(['read']), dev, 'FORBIDDEN'],
+    ['a viewer never', member('viewer', deployer), dev, 'FORBIDDEN'],
+    ['another workspace is not found', service(['deploy']), otherWorkspace, 'NOT_FOUND'],
+  ])('%s', (_name, actor, target, expected) => {
+    expect(decideDeployedSecrets(actor, target)).toBe(expected)
+    // Never wider than deploying itself.
+    if (expected === 'allow') expect(decide(actor, 'deploy', target)).toBe('allow')
   })
 })

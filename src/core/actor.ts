@@ -25,6 +25,8 @@ export interface Actor {
   tokenId: string
   /** A token issued to an AI agent: never given secret values, never writes secrets. */
   agent?: boolean
+  /** Set for a member an owner or admin granted production reveals (matters for developers). */
+  revealProduction?: boolean
 }
 
 /** Every action is named after the scope that grants it. */
@@ -60,12 +62,13 @@ function isProduction(target: Target | undefined): boolean {
   return (target?.environmentSlug ?? PRODUCTION) === PRODUCTION
 }
 
-// Revealing always needs the secrets:reveal scope on the token (PRODUCT.md §2.3). A developer's
-// token must carry it by name for production; elsewhere the admin scope implies it as well.
+// Revealing always needs the secrets:reveal scope on the token (PRODUCT.md §2.3). In production a
+// developer also needs the grant an owner or admin gives the member, and the scope by name: a
+// developer's own session or a token they mint carries the role's scopes, never the grant.
 function memberMayReveal(actor: Actor, target: Target | undefined): boolean {
   if (actor.role === 'viewer' || actor.role === undefined) return false
   if (actor.role === 'developer' && isProduction(target)) {
-    return actor.scopes.includes('secrets:reveal')
+    return actor.revealProduction === true && actor.scopes.includes('secrets:reveal')
   }
   return scopeAllows(actor.scopes, 'secrets:reveal')
 }
@@ -99,6 +102,19 @@ export function decide(actor: Actor, action: Action, target?: Target): Decision 
   }
   if (actor.role !== undefined && !ROLE_ACTIONS[actor.role].includes(action)) return 'FORBIDDEN'
   return scopeAllows(actor.scopes, action) ? 'allow' : 'FORBIDDEN'
+}
+
+/**
+ * Whether `actor` may receive the secret values of `target` through a deploy (a release's
+ * resolved environment, fingerprints of its values): the deploy action, and for a developer in
+ * production the member's reveal grant too, or deploying would hand over what a reveal refuses.
+ * Service tokens (deploy hosts) need only the deploy scope.
+ */
+export function decideDeployedSecrets(actor: Actor, target: Target): Decision {
+  const decision = decide(actor, 'deploy', target)
+  if (decision !== 'allow' || actor.kind !== 'member') return decision
+  const ungranted = actor.role === 'developer' && actor.revealProduction !== true
+  return ungranted && isProduction(target) ? 'FORBIDDEN' : 'allow'
 }
 
 /** True when `decide` allows the action. */

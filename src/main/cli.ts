@@ -8,6 +8,16 @@ const io = {
   stderr: (t: string) => process.stderr.write(t),
 }
 
+/**
+ * What a server-side verb that threw leaves on stderr: the error's code (SCHEMA_TOO_NEW,
+ * CONFIG_INVALID, EACCES…; INTERNAL when it has none) and its message, never a stack trace.
+ */
+function failureLine(err: unknown): string {
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined
+  const named = typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : 'INTERNAL'
+  return `${named}: ${err instanceof Error ? err.message : 'unexpected failure'}\n`
+}
+
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   // A plain write to fd 1: creating process.stdout's stream costs more than the rest of this.
   writeSync(1, `${version}\n`)
@@ -18,7 +28,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   try {
     process.exitCode = await runServerCommand(argv.slice(1), process.env, io)
   } catch (err) {
-    process.stderr.write(`INTERNAL: ${err instanceof Error ? err.message : 'unexpected failure'}\n`)
+    process.stderr.write(failureLine(err))
     process.exitCode = 1
   }
 } else if (argv[0] === 'keys:rotate-root' && !argv.includes('--help') && !argv.includes('-h')) {
@@ -27,7 +37,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   try {
     process.exitCode = await runRotateRootCommand(argv.slice(1), process.env, io)
   } catch (err) {
-    process.stderr.write(`INTERNAL: ${err instanceof Error ? err.message : 'unexpected failure'}\n`)
+    process.stderr.write(failureLine(err))
     process.exitCode = 1
   }
 } else if (argv[0] === 'mcp') {
@@ -36,7 +46,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   try {
     process.exitCode = await runMcpCommand(argv.slice(1), process.env, version, io.stderr)
   } catch (err) {
-    process.stderr.write(`INTERNAL: ${err instanceof Error ? err.message : 'unexpected failure'}\n`)
+    process.stderr.write(failureLine(err))
     process.exitCode = 1
   }
 } else {

@@ -53,13 +53,19 @@ export interface MemberRow {
   name: string
   role: MemberRole
   disabled: boolean
+  /**
+   * Granted by an owner or admin: a developer may reveal production secrets (with a token that
+   * carries `secrets:reveal`). Other roles ignore it.
+   */
+  revealProduction: boolean
   createdAt: Timestamp
 }
-export type NewMember = MemberRow
+export type NewMember = Omit<MemberRow, 'revealProduction'> & { revealProduction?: boolean }
 export interface MemberPatch {
   name?: string
   role?: MemberRole
   disabled?: boolean
+  revealProduction?: boolean
 }
 
 export interface ProjectRow {

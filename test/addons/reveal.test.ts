@@ -79,17 +79,18 @@ describeApp('revealing add-on variables', (t) => {
     )
   })
 
-  it('a developer reveals production add-on secrets only with a token granted secrets:reveal', async () => {
+  it('a developer reveals production add-on secrets only when granted, with a secrets:reveal token', async () => {
     const dev = await ok<{ id: string }>(t(), 'POST', '/v1/members', {
       body: { email: `dev-${p.slug}@example.com`, role: 'developer' },
       status: 201,
     })
     const plain = await memberToken(t(), dev.id, ['read', 'write'])
     const granted = await memberToken(t(), dev.id, ['read', 'write', 'secrets:reveal'])
-    const denied = await call(t(), 'POST', revealPath('production', 'DATABASE_URL'), {
-      token: plain.token,
-    })
-    expectProblem(denied, 403, 'FORBIDDEN')
+    const revealProd = (token: string) =>
+      call(t(), 'POST', revealPath('production', 'DATABASE_URL'), { token })
+    expectProblem(await revealProd(granted.token), 403, 'FORBIDDEN')
+    await ok(t(), 'PATCH', `/v1/members/${dev.id}`, { body: { revealProduction: true } })
+    expectProblem(await revealProd(plain.token), 403, 'FORBIDDEN')
     expect(
       await ok(t(), 'POST', revealPath('production', 'DATABASE_URL'), { token: granted.token }),
     ).toEqual({ key: 'DATABASE_URL', value: `${DB}-production` })

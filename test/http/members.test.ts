@@ -16,6 +16,7 @@ interface Member {
   name: string
   role: string
   disabled: boolean
+  revealProduction: boolean
   createdAt: string
 }
 
@@ -42,6 +43,7 @@ describeApp('member routes and roles', (t) => {
       name: 'dev@example.com',
       role: 'developer',
       disabled: false,
+      revealProduction: false,
       createdAt: like(/Z$/),
     })
     const list = await ok<{ members: Member[] }>(t(), 'GET', '/v1/members')
@@ -59,19 +61,38 @@ describeApp('member routes and roles', (t) => {
     expect(expectProblem(owner, 400, 'VALIDATION_FAILED').errors?.[0]?.field).toBe('role')
   })
 
-  it('a developer reveals production secrets only with a token granted secrets:reveal', async () => {
+  it('a developer reveals production secrets only when granted, with a secrets:reveal token', async () => {
     const dev = await ok<Member>(t(), 'POST', '/v1/members', {
       body: { email: 'd2@example.com', role: 'developer' },
       status: 201,
     })
     const plain = await memberToken(t(), dev.id, ['read', 'write'])
     const granted = await memberToken(t(), dev.id, ['read', 'write', 'secrets:reveal'])
-    const denied = await call(t(), 'POST', `${prod}/DB_URL/reveal`, { token: plain.token })
-    expectProblem(denied, 403, 'FORBIDDEN')
+    const revealProd = (token: string) => call(t(), 'POST', `${prod}/DB_URL/reveal`, { token })
+    // The scope alone reaches staging, not production.
+    expectProblem(await revealProd(granted.token), 403, 'FORBIDDEN')
+    expect(
+      await ok(t(), 'POST', `${prod.replace('production', 'staging')}/DB_URL/reveal`, {
+        token: granted.token,
+      }),
+    ).toEqual({ key: 'DB_URL', value: 'postgres://u:pw@db/staging' })
+    const updated = await ok<Member>(t(), 'PATCH', `/v1/members/${dev.id}`, {
+      body: { revealProduction: true },
+    })
+    expect(updated).toEqual({ ...dev, revealProduction: true })
+    expectProblem(await revealProd(plain.token), 403, 'FORBIDDEN')
     expect(await ok(t(), 'POST', `${prod}/DB_URL/reveal`, { token: granted.token })).toEqual({
       key: 'DB_URL',
       value: 'postgres://u:pw@db/app',
     })
+    // Granted at creation too.
+    const trusted = await ok<Member>(t(), 'POST', '/v1/members', {
+      body: { email: 'd3@example.com', role: 'developer', revealProduction: true },
+      status: 201,
+    })
+    expect(trusted.revealProduction).toBe(true)
+    const trustedToken = await memberToken(t(), trusted.id, ['read', 'secrets:reveal'])
+    expect((await revealProd(trustedToken.token)).statusCode).toBe(200)
     // Writes are a developer's job; deleting a project is an admin's.
     const put = { key: 'NEW', value: '1', kind: 'config' }
     expect((await call(t(), 'PUT', prod, { token: plain.token, body: put })).statusCode).toBe(200)

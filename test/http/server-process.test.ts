@@ -1,8 +1,19 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LATEST_VERSION } from '../../src/storage/kysely/migrations/index.ts'
 
 const root = new URL('../../', import.meta.url).pathname
 const bin = join(root, 'bin/tresor.js')
@@ -94,6 +105,37 @@ describe('tresor server (the real process)', () => {
     expect(result.stderr.trimEnd().split('\n')).toEqual([
       'TRESOR_PORT: must be a whole number from 0 to 65535, 0 meaning any free port (got "abc")',
       'TRESOR_ROOT_KEY: must be base64 of exactly 32 random bytes; it decodes to 3 bytes',
+    ])
+  })
+
+  it('refuses to start, naming the error code, on a newer schema or a root key file others can read', async () => {
+    const newer = join(dataDir, 'newer')
+    const first = run(['server', '--port', '0', '--data-dir', newer])
+    await firstLine(first.child)
+    first.child.kill('SIGTERM')
+    expect((await first.exit).code).toBe(0)
+    const db = new BetterSqlite3(join(newer, 'tresor.db'))
+    db.prepare('insert into schema_version (version, name, applied_at) values (?, ?, ?)').run(
+      LATEST_VERSION + 1,
+      'from-the-future',
+      new Date().toISOString(),
+    )
+    db.close()
+    const refused = await run(['server', '--port', '0', '--data-dir', newer]).exit
+    expect([refused.code, refused.stdout, refused.stderr]).toEqual([
+      1,
+      '',
+      `SCHEMA_TOO_NEW: database schema version ${LATEST_VERSION + 1} is newer than this Tresor (${LATEST_VERSION}); upgrade Tresor\n`,
+    ])
+
+    const open = join(dataDir, 'open-key')
+    mkdirSync(open)
+    writeFileSync(join(open, 'root.key'), randomBytes(32), { mode: 0o644 })
+    const exposed = await run(['server', '--port', '0', '--data-dir', open]).exit
+    expect([exposed.code, exposed.stdout, exposed.stderr]).toEqual([
+      1,
+      '',
+      `CONFIG_INVALID: root key file ${join(open, 'root.key')} has mode 0644; group and others must have no access (chmod 600)\n`,
     ])
   })
 

@@ -41,6 +41,8 @@ describeApp('token routes', (t) => {
       role: 'owner',
       tokenId: body.id,
       scopes: ['read'],
+      // The member grant only developers need (an owner reveals production without it).
+      revealProduction: false,
     })
     const short = await ok<{ expiresAt: string }>(t(), 'POST', '/v1/tokens', {
       body: { name: 'short', scopes: ['read'], ttl: '12h' },

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ENGINES } from '../helpers/stores.ts'
 import { call, ok, startApp, type AppUnderTest } from '../http/helpers/app.ts'
+import { memberToken } from '../http/helpers/fixtures.ts'
 
 const canary = `canary-${randomBytes(12).toString('hex')}`
 
@@ -210,6 +211,48 @@ describe('a deploy-only token', () => {
       })
       expect(env.env['TOKEN_X']).toBe(canary)
       expect((await call(t, 'GET', `${E}/vars`, { token: deployer })).statusCode).toBe(403)
+    } finally {
+      await t.close()
+    }
+  })
+
+  it("a developer deploys production but reads its release's values only with the reveal grant", async () => {
+    const t = await startApp({ logLevel: 'silent' })
+    try {
+      await ok(t, 'POST', '/v1/projects', { body: { slug: 'dev-deploys' }, status: 201 })
+      const E = (env: string) => `/v1/projects/dev-deploys/environments/${env}`
+      for (const env of ['staging', 'production'])
+        await ok(t, 'PUT', `${E(env)}/vars`, {
+          body: { key: 'TOKEN_X', value: `${canary}-${env}` },
+        })
+      const dev = await ok<{ id: string }>(t, 'POST', '/v1/members', {
+        body: { email: 'deployer@example.com', role: 'developer' },
+        status: 201,
+      })
+      const { token } = await memberToken(t, dev.id, ['read', 'deploy'])
+      for (const env of ['staging', 'production'])
+        await ok(t, 'POST', `${E(env)}/releases`, { token, status: 201 })
+      const staging = await ok<{ env: Record<string, string> }>(
+        t,
+        'GET',
+        `${E('staging')}/releases/latest/env`,
+        { token },
+      )
+      expect(staging.env['TOKEN_X']).toBe(`${canary}-staging`)
+      const refused = await call(t, 'GET', `${E('production')}/releases/latest/env`, { token })
+      expect(refused.statusCode).toBe(403)
+      const problem = refused.json<{ code: string; detail: string }>()
+      expect(problem.code).toBe('FORBIDDEN')
+      expect(problem.detail).toContain('revealProduction')
+      expect(refused.body).not.toContain(canary)
+      await ok(t, 'PATCH', `/v1/members/${dev.id}`, { body: { revealProduction: true } })
+      const granted = await ok<{ env: Record<string, string> }>(
+        t,
+        'GET',
+        `${E('production')}/releases/latest/env`,
+        { token },
+      )
+      expect(granted.env['TOKEN_X']).toBe(`${canary}-production`)
     } finally {
       await t.close()
     }

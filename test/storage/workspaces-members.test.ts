@@ -50,20 +50,33 @@ forEachStore('workspaces and members', (db) => {
   it('members: create, get, getByEmail, list, update', async () => {
     const { store } = db()
     const ws = newId('workspace')
-    const m = member(ws, 'ada@example.com')
+    // A member starts without the grant to reveal production secrets unless given it.
+    const given = member(ws, 'ada@example.com')
+    const ada = { ...given, revealProduction: false }
+    const trusted = { ...member(ws, 'bo@example.com'), revealProduction: true }
     await store.transaction(async (tx) => {
       await tx.workspaces.create({ id: ws, name: 'W', createdAt: T0 })
-      expect(await tx.members.create(m)).toEqual(m)
+      expect(await tx.members.create(given)).toEqual(ada)
+      expect(await tx.members.create(trusted)).toEqual(trusted)
     })
-    expect(await store.members.get(ws, m.id)).toEqual(m)
-    expect(await store.members.getByEmail(ws, 'ada@example.com')).toEqual(m)
-    expect(await store.members.list(ws)).toEqual([m])
+    expect(await store.members.get(ws, ada.id)).toEqual(ada)
+    expect(await store.members.getByEmail(ws, 'ada@example.com')).toEqual(ada)
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id)
+    expect((await store.members.list(ws)).sort(byId)).toEqual([ada, trusted].sort(byId))
     const updated = await store.transaction((tx) =>
-      tx.members.update(ws, m.id, { role: 'admin', disabled: true }),
+      tx.members.update(ws, ada.id, { role: 'admin', disabled: true, revealProduction: true }),
     )
-    expect(updated).toEqual({ ...m, role: 'admin', disabled: true })
-    const same = await store.transaction((tx) => tx.members.update(ws, m.id, {}))
+    expect(updated).toEqual({ ...ada, role: 'admin', disabled: true, revealProduction: true })
+    const same = await store.transaction((tx) => tx.members.update(ws, ada.id, {}))
     expect(same).toEqual(updated)
+    const ungranted = await store.transaction((tx) =>
+      tx.members.update(ws, trusted.id, { revealProduction: false }),
+    )
+    expect(await store.members.get(ws, trusted.id)).toEqual({
+      ...trusted,
+      revealProduction: false,
+    })
+    expect(ungranted.revealProduction).toBe(false)
   })
 
   it('member email is unique per workspace (CONFLICT naming the field), not across them', async () => {

@@ -72,8 +72,10 @@ describe('dashboard rules mirror the server', () => {
     let cases = 0
     const kinds: Array<Role | 'service'> = [...ROLES, 'service']
     for (const kind of kinds) {
-      for (let mask = 0; mask < 1 << SCOPES.length; mask++) {
+      for (let mask = 0; mask < 1 << (SCOPES.length + 1); mask++) {
         const scopes = SCOPES.filter((_, i) => (mask & (1 << i)) !== 0)
+        // The last bit: the member's grant to reveal production secrets.
+        const granted = (mask & (1 << SCOPES.length)) !== 0
         const actor: Actor = {
           kind: kind === 'service' ? 'token' : 'member',
           id: 'x',
@@ -81,6 +83,7 @@ describe('dashboard rules mirror the server', () => {
           scopes,
           tokenId: 'tok',
           ...(kind === 'service' ? {} : { role: kind, memberId: 'mem' }),
+          ...(granted ? { revealProduction: true } : {}),
         }
         const me: Whoami = {
           workspaceId: 'ws',
@@ -89,6 +92,7 @@ describe('dashboard rules mirror the server', () => {
           role: kind === 'service' ? null : kind,
           tokenId: 'tok',
           scopes,
+          revealProduction: granted,
         }
         const ws = { workspaceId: 'ws' }
         expect([mayWrite(me), mayDeploy(me), isAdmin(me)]).toEqual([
@@ -104,6 +108,6 @@ describe('dashboard rules mirror the server', () => {
         }
       }
     }
-    expect(cases).toBe(5 * 32 * 2)
+    expect(cases).toBe(5 * 64 * 2)
   })
 })

@@ -37,6 +37,7 @@ export function accessRoutes(deps: RouteDeps & { members: MemberService }) {
           role: actor.role ?? null,
           tokenId: actor.tokenId,
           scopes: [...actor.scopes],
+          revealProduction: actor.revealProduction === true,
         }
       },
     )

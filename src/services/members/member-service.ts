@@ -16,7 +16,12 @@ export function createMemberService(deps: { store: Store; clock: Clock }) {
 
   async function create(
     ctx: RequestContext,
-    input: { email: string; name?: string | undefined; role: Exclude<MemberRole, 'owner'> },
+    input: {
+      email: string
+      name?: string | undefined
+      role: Exclude<MemberRole, 'owner'>
+      revealProduction?: boolean | undefined
+    },
   ) {
     assertCan(ctx.actor, 'admin')
     const now = clock.now()
@@ -30,6 +35,7 @@ export function createMemberService(deps: { store: Store; clock: Clock }) {
         name: input.name ?? email,
         role: input.role,
         disabled: false,
+        revealProduction: input.revealProduction ?? false,
         createdAt: now.toISOString(),
       })
       await appendAudit(
@@ -38,7 +44,11 @@ export function createMemberService(deps: { store: Store; clock: Clock }) {
         {
           workspaceId: ws,
           action: 'member.create',
-          detail: { memberId: member.id, role: member.role },
+          detail: {
+            memberId: member.id,
+            role: member.role,
+            revealProduction: member.revealProduction,
+          },
         },
         now,
       )
@@ -49,7 +59,11 @@ export function createMemberService(deps: { store: Store; clock: Clock }) {
   async function update(
     ctx: RequestContext,
     id: string,
-    patch: { role?: Exclude<MemberRole, 'owner'> | undefined; disabled?: boolean | undefined },
+    patch: {
+      role?: Exclude<MemberRole, 'owner'> | undefined
+      disabled?: boolean | undefined
+      revealProduction?: boolean | undefined
+    },
   ) {
     assertCan(ctx.actor, 'admin')
     const ws = ctx.actor.workspaceId
@@ -62,6 +76,9 @@ export function createMemberService(deps: { store: Store; clock: Clock }) {
       const updated = await tx.members.update(ws, id, {
         ...(patch.role === undefined ? {} : { role: patch.role }),
         ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }),
+        ...(patch.revealProduction === undefined
+          ? {}
+          : { revealProduction: patch.revealProduction }),
       })
       await appendAudit(
         tx,
@@ -69,7 +86,12 @@ export function createMemberService(deps: { store: Store; clock: Clock }) {
         {
           workspaceId: ws,
           action: 'member.update',
-          detail: { memberId: id, role: updated.role, disabled: updated.disabled },
+          detail: {
+            memberId: id,
+            role: updated.role,
+            disabled: updated.disabled,
+            revealProduction: updated.revealProduction,
+          },
         },
         now,
       )

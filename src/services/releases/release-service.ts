@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { assertCan } from '../../core/actor.ts'
+import { assertCan, decideDeployedSecrets } from '../../core/actor.ts'
 import { AppError, isAppError } from '../../core/errors.ts'
 import type { EventBus } from '../../core/events.ts'
 import { newId } from '../../core/ids.ts'
@@ -112,11 +112,18 @@ export function createReleaseService(deps: ReleaseDeps) {
   ): Promise<{ release: ReleaseMeta; env: ResolvedEnv }> {
     assertNotAgent(ctx, 'read a release environment')
     const env = requireEnv(target)
-    assertCan(ctx.actor, 'deploy', {
+    const access = {
       workspaceId: env.workspaceId,
       projectId: env.projectId,
       environmentId: env.id,
-    })
+      environmentSlug: env.slug,
+    }
+    assertCan(ctx.actor, 'deploy', access)
+    if (decideDeployedSecrets(ctx.actor, access) !== 'allow')
+      throw new AppError(
+        'FORBIDDEN',
+        `a release's environment holds the secret values of ${env.slug}: a developer reads it only with the member grant to reveal production secrets (revealProduction, given by an owner or admin)`,
+      )
     const row = await find(target, ref)
     if (row.sealed === null || row.keyId === null)
       throw new AppError('NOT_FOUND', `release ${ref} has no snapshot`)

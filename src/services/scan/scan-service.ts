@@ -1,4 +1,9 @@
-import { can, type Actor, type Target as AccessTarget } from '../../core/actor.ts'
+import {
+  can,
+  decideDeployedSecrets,
+  type Actor,
+  type Target as AccessTarget,
+} from '../../core/actor.ts'
 import { AppError } from '../../core/errors.ts'
 import { fingerprintItem, isFingerprintable, type FingerprintItem } from '../../core/scan/index.ts'
 import type { KeyProvider } from '../../crypto/index.ts'
@@ -28,7 +33,7 @@ export interface Fingerprints {
 // A fingerprint lets its holder confirm a guessed value offline, so it is given only to callers
 // who could obtain the value anyway: by revealing it or by deploying the environment.
 function mayFingerprint(actor: Actor, target: AccessTarget): boolean {
-  return can(actor, 'secrets:reveal', target) || can(actor, 'deploy', target)
+  return can(actor, 'secrets:reveal', target) || decideDeployedSecrets(actor, target) === 'allow'
 }
 
 /**

@@ -49,7 +49,7 @@ export interface SessionAuth {
 
 /** The actor an audit row names for a session's own events. */
 export function sessionActor(row: Pick<SessionRow, 'id'>, member: MemberRow): Actor {
-  return {
+  const actor: Actor = {
     kind: 'member',
     id: member.id,
     workspaceId: member.workspaceId,
@@ -58,6 +58,9 @@ export function sessionActor(row: Pick<SessionRow, 'id'>, member: MemberRow): Ac
     scopes: ROLE_SCOPES[member.role],
     tokenId: row.id,
   }
+  // The role's scopes include secrets:reveal; a developer's production reveals need the grant.
+  if (member.revealProduction) actor.revealProduction = true
+  return actor
 }
 
 /**

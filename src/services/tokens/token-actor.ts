@@ -33,6 +33,7 @@ export function tokenActor(row: TokenRow, member: MemberRow | undefined): Actor 
           scopes: row.scopes,
           tokenId: row.id,
         }
+  if (member?.revealProduction === true) actor.revealProduction = true
   if (row.projectId !== null) actor.projectId = row.projectId
   if (row.environmentIds !== null) actor.environmentIds = row.environmentIds
   return actor

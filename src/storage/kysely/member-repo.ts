@@ -13,6 +13,7 @@ function toRow(r: MembersTable): MemberRow {
     name: r.name,
     role: r.role as MemberRole,
     disabled: bool(r.disabled),
+    revealProduction: bool(r.reveal_production),
     createdAt: r.created_at,
   }
 }
@@ -58,6 +59,7 @@ export function memberRepo(db: Kysely<Database>, engine: EngineSpec): MemberRepo
         name: row.name,
         role: row.role,
         disabled: int(row.disabled),
+        reveal_production: int(row.revealProduction ?? false),
         created_at: row.createdAt,
       }
       await db.insertInto('members').values(r).execute()
@@ -68,6 +70,7 @@ export function memberRepo(db: Kysely<Database>, engine: EngineSpec): MemberRepo
       if (patch.name !== undefined) set.name = patch.name
       if (patch.role !== undefined) set.role = patch.role
       if (patch.disabled !== undefined) set.disabled = int(patch.disabled)
+      if (patch.revealProduction !== undefined) set.reveal_production = int(patch.revealProduction)
       const q = db
         .updateTable('members')
         .where('workspace_id', '=', workspaceId)

@@ -26,6 +26,7 @@ export interface MembersTable {
   name: string
   role: string
   disabled: number
+  reveal_production: number
   created_at: string
 }
 

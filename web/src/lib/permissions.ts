@@ -24,12 +24,12 @@ export function isAdmin(me: Whoami): boolean {
 
 /**
  * May reveal secret values in the environment `envSlug`: needs `secrets:reveal` (which `admin`
- * implies), except that a developer needs it by name for production.
+ * implies), except that a developer needs it by name for production, and the member's grant.
  */
 export function mayReveal(me: Whoami, envSlug: string): boolean {
   if (me.actor.kind === 'token') return hasScope(me, 'secrets:reveal')
   if (me.role === 'viewer' || me.role === null) return false
   if (me.role === 'developer' && envSlug === 'production')
-    return me.scopes.includes('secrets:reveal')
+    return me.revealProduction && me.scopes.includes('secrets:reveal')
   return hasScope(me, 'secrets:reveal')
 }

@@ -7,6 +7,7 @@ import { agentTokensMigration } from './0006-agent-tokens.ts'
 import { addonsMigration } from './0007-addons.ts'
 import { sessionsMigration } from './0008-sessions.ts'
 import { ssoIdentitiesMigration } from './0009-sso-identities.ts'
+import { revealGrantsMigration } from './0010-reveal-grants.ts'
 import type { Migration } from './migration.ts'
 
 /** Every migration in order; versions are 1, 2, 3 … without gaps and never renumbered. */
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   addonsMigration,
   sessionsMigration,
   ssoIdentitiesMigration,
+  revealGrantsMigration,
 ]
 
 /** The schema version this code writes. */
