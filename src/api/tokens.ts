@@ -6,7 +6,9 @@ export const ScopeSchema = z.enum(SCOPES)
 
 export const CreateTokenBodySchema = z.object({
   name: z.string().min(1).max(100),
-  ttl: TtlSchema.optional(),
+  ttl: TtlSchema.or(z.literal('none'))
+    .optional()
+    .describe("How long the token works: default 30d; 'none' (never expires) only for the owner"),
   scopes: z.array(ScopeSchema).min(1),
   project: z.string().optional(),
   environments: z.array(z.string()).optional(),

@@ -7,6 +7,7 @@ import {
   describeApp,
   expectProblem,
   like,
+  memberToken,
   mintToken,
   newProject,
   type TestProject,
@@ -130,6 +131,41 @@ describeApp('token routes', (t) => {
     expect(expectProblem(envs, 400, 'VALIDATION_FAILED').errors).toEqual([
       { field: 'environments', message: 'give project too' },
     ])
+  })
+
+  it("only the owner creates a token that never expires (ttl 'none')", async () => {
+    const forever = await ok<{ id: string; token: string; expiresAt: string | null }>(
+      t(),
+      'POST',
+      '/v1/tokens',
+      { body: { name: 'forever', scopes: ['read'], ttl: 'none' }, status: 201 },
+    )
+    expect(forever.expiresAt).toBeNull()
+    const [ws] = await t().store.workspaces.list()
+    expect((await t().store.tokens.get(ws?.id ?? '', forever.id))?.expiresAt).toBeNull()
+    expect((await call(t(), 'GET', '/v1/whoami', { token: forever.token })).statusCode).toBe(200)
+    const admin = await ok<{ id: string }>(t(), 'POST', '/v1/members', {
+      body: { email: 'ttl-admin@example.com', role: 'admin' },
+      status: 201,
+    })
+    const adminToken = await memberToken(t(), admin.id, ['read', 'write', 'admin'])
+    const ids = async () => (await t().store.tokens.list(ws?.id ?? '')).map((x) => x.id).sort()
+    const before = await ids()
+    const refused = await call(t(), 'POST', '/v1/tokens', {
+      token: adminToken.token,
+      body: { name: 'forever', scopes: ['read'], ttl: 'none' },
+    })
+    expect(expectProblem(refused, 403, 'FORBIDDEN').errors).toEqual([
+      { field: 'ttl', message: "'none' needs the owner; give a duration such as 30d" },
+    ])
+    expect(await ids()).toEqual(before)
+    // The same admin gets an expiring one.
+    const expiring = await ok<{ expiresAt: string | null }>(t(), 'POST', '/v1/tokens', {
+      token: adminToken.token,
+      body: { name: 'thirty', scopes: ['read'] },
+      status: 201,
+    })
+    expect(expiring.expiresAt).toMatch(/Z$/)
   })
 
   it('restricts a token to a project and some environments: others are 404, project writes 403', async () => {

@@ -59,7 +59,12 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
     if (kind === 'svc') assertCan(actor, 'admin')
     const { projectId, environmentIds } = await restriction(ctx, input)
     const now = clock.now()
-    const ttlMs = parseDuration(input.ttl ?? DEFAULT_TTL)
+    // A token that never expires outlives every rotation routine: only the owner may make one.
+    if (input.ttl === 'none' && actor.role !== 'owner')
+      throw new AppError('FORBIDDEN', 'only the owner may create a token that never expires', [
+        { field: 'ttl', message: "'none' needs the owner; give a duration such as 30d" },
+      ])
+    const ttlMs = input.ttl === 'none' ? null : parseDuration(input.ttl ?? DEFAULT_TTL)
     if (ttlMs === undefined)
       throw new AppError(
         'VALIDATION_FAILED',
@@ -79,7 +84,7 @@ export function createTokenService(deps: { store: Store; pepper: Buffer; clock: 
         agent: input.agent === true,
         projectId,
         environmentIds,
-        expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+        expiresAt: ttlMs === null ? null : new Date(now.getTime() + ttlMs).toISOString(),
         createdAt: now.toISOString(),
       })
       await appendAudit(
