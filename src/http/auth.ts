@@ -16,6 +16,11 @@ declare module 'fastify' {
     actor: Actor | null
     /** The session the request came with (cookie or `tresor_ses_` bearer), else null. */
     tresorSession: (SessionAuth & { via: 'cookie' | 'bearer' }) | null
+    /**
+     * Looks the request's credentials up again (for a long-lived response such as the event
+     * stream): the caller as it is now, `undefined` once revoked, expired or disabled.
+     */
+    recheckCaller: (() => Promise<Actor | undefined>) | null
   }
   interface FastifyInstance {
     /** The auth hook's failure limiter, for routes that check credentials themselves. */
@@ -69,6 +74,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   const limiter = deps.limiter ?? createFailureLimiter()
   app.decorateRequest('actor', null)
   app.decorateRequest('tresorSession', null)
+  app.decorateRequest('recheckCaller', null)
   app.decorate('authFailures', limiter)
   app.addHook('onRequest', async (request) => {
     if (request.is404 || request.routeOptions.config.public === true) return
@@ -94,6 +100,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
       if (auth === undefined) throw new AppError('UNAUTHENTICATED', UNAUTHENTICATED)
       request.actor = auth.actor
       request.tresorSession = { ...auth, via: 'bearer' }
+      request.recheckCaller = sessionRecheck(deps, token)
       return
     }
     const actor = token === undefined ? undefined : await deps.authenticate(token, request.ip)
@@ -102,6 +109,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
       throw new AppError('UNAUTHENTICATED', UNAUTHENTICATED)
     }
     request.actor = actor
+    const ip = request.ip
+    request.recheckCaller = () => deps.authenticate(token ?? '', ip)
   })
 }
 
@@ -120,7 +129,11 @@ async function authenticateByCookie(request: FastifyRequest, deps: AuthDeps): Pr
   }
   request.actor = auth.actor
   request.tresorSession = { ...auth, via: 'cookie' }
+  request.recheckCaller = sessionRecheck(deps, secret ?? '')
 }
+
+const sessionRecheck = (deps: AuthDeps, secret: string) => async () =>
+  (await deps.authenticateSession?.(secret))?.actor
 
 /** The actor of an authenticated route's request (throws on a public route, by design). */
 export function actorOf(request: FastifyRequest): Actor {

@@ -2,7 +2,14 @@
 // keys and never a value; filters and token restrictions decide who hears what.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { ok } from './helpers/app.ts'
-import { describeApp, like, mintToken, newProject, type TestProject } from './helpers/fixtures.ts'
+import {
+  describeApp,
+  like,
+  memberToken,
+  mintToken,
+  newProject,
+  type TestProject,
+} from './helpers/fixtures.ts'
 import { open, until, type Stream } from './helpers/event-stream.ts'
 
 const SECRET = 'sse-secret-value-abcdefghijkl'
@@ -70,6 +77,36 @@ describeApp('event stream', (t) => {
       expect(s.text()).not.toContain(SECRET)
       expect(s.text()).not.toContain(SECRET.slice(0, 5) + '***')
     }
+  })
+
+  it('ends the stream of a token once it is revoked, and of a member once disabled, before the next event', async () => {
+    const revoked = await mintToken(t(), { scopes: ['read'] })
+    const dev = await ok<{ id: string }>(t(), 'POST', '/v1/members', {
+      body: { email: `sse-${p.slug}@example.com`, role: 'developer' },
+      status: 201,
+    })
+    const devToken = await memberToken(t(), dev.id, ['read'])
+    const a = await open(`${url}/v1/events?project=${p.slug}`, revoked.token)
+    const b = await open(`${url}/v1/events?project=${p.slug}`, devToken.token)
+    const kept = await open(`${url}/v1/events?project=${p.slug}`, t().ownerToken)
+    streams.push(a, b, kept)
+    const put = (key: string) =>
+      ok(t(), 'PUT', `/v1/projects/${p.slug}/environments/staging/vars`, {
+        body: { key, value: SECRET },
+      })
+    await put('BEFORE')
+    await until(() => [a, b, kept].every((s) => changes(s.text()).length === 1))
+    await ok(t(), 'DELETE', `/v1/tokens/${revoked.id}`)
+    await ok(t(), 'PATCH', `/v1/members/${dev.id}`, { body: { disabled: true } })
+    // Past the recheck interval (1 s), the next event makes each stream look its caller up.
+    await new Promise((r) => setTimeout(r, 1100))
+    await put('AFTER')
+    await until(() => changes(kept.text()).length === 2 && a.ended() && b.ended())
+    for (const s of [a, b])
+      expect(changes(s.text()).map((c) => c['data'])).toEqual([
+        expect.objectContaining({ keys: ['BEFORE'] }),
+      ])
+    expect(kept.ended()).toBe(false)
   })
 
   it('refuses a stream without a token and a stream of a project the caller cannot see', async () => {

@@ -5,6 +5,8 @@ export interface Stream {
   res: IncomingMessage
   /** Everything received so far. */
   text: () => string
+  /** True once the server ended the response. */
+  ended: () => boolean
   close: () => void
 }
 
@@ -13,9 +15,11 @@ export function open(url: string, token: string): Promise<Stream> {
   return new Promise((resolve, reject) => {
     const req = get(url, { headers: { authorization: `Bearer ${token}` } }, (res) => {
       let text = ''
+      let ended = false
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => (text += chunk))
-      resolve({ res, text: () => text, close: () => req.destroy() })
+      res.on('end', () => (ended = true))
+      resolve({ res, text: () => text, ended: () => ended, close: () => req.destroy() })
     })
     req.on('error', reject)
   })
