@@ -23,8 +23,9 @@ export type IdKind = keyof typeof ID_PREFIXES
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz' // Crockford base32, lower case
 
 /**
- * A new random id such as `prj_3k9v…`: 16 base32 characters (80 bits), time-ordered prefix so
- * that ids sort roughly by creation. Not a secret: never use an id as a credential.
+ * A new random id such as `prj_3k9v…`: 16 base32 characters, 6 of creation time (seconds, so
+ * that ids sort roughly by creation) and 10 random ones (50 bits). Not a secret: never use an id
+ * as a credential.
  */
 export function newId(kind: IdKind, now: number = Date.now()): string {
   const bytes = freshRandomBytes(10)

@@ -38,17 +38,23 @@ async function postgresAnswers(): Promise<boolean> {
 /**
  * The engines under test: `STORES=sqlite,postgres` names them; by default SQLite plus PostgreSQL
  * when TEST_POSTGRES_URL is set, CI=true, or 127.0.0.1:5432 answers. A named or required
- * PostgreSQL that does not answer makes its suite fail (beforeAll throws), never skip.
+ * PostgreSQL that does not answer makes its suite fail (beforeAll throws), never skip. An
+ * unknown name, or with CI=true a STORES that leaves an engine out, fails every suite at load.
  */
 async function selectEngines(): Promise<EngineName[]> {
   const named = process.env['STORES']
+  const ci = process.env['CI'] === 'true'
   if (named) {
-    return named
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s): s is EngineName => s === 'sqlite' || s === 'postgres')
+    const names = named.split(',').map((s) => s.trim())
+    const unknown = names.filter((s) => s !== 'sqlite' && s !== 'postgres')
+    if (unknown.length > 0)
+      throw new Error(`STORES names unknown engines: ${unknown.join(', ')} (use sqlite,postgres)`)
+    // CI runs every engine: a STORES inherited from the environment must not drop one silently.
+    if (ci && !(names.includes('sqlite') && names.includes('postgres')))
+      throw new Error(`CI=true runs both engines, but STORES=${named} leaves one out`)
+    return names as EngineName[]
   }
-  const required = process.env['CI'] === 'true' || process.env['TEST_POSTGRES_URL'] !== undefined
+  const required = ci || process.env['TEST_POSTGRES_URL'] !== undefined
   return required || (await postgresAnswers()) ? ['sqlite', 'postgres'] : ['sqlite']
 }
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { expect, it } from 'vitest'
+import { UNIQUE_KEYS } from '../../src/storage/kysely/constraints.ts'
 import { LATEST_VERSION } from '../../src/storage/kysely/migrations/index.ts'
 import { adminQuery, forEachStore } from '../helpers/stores.ts'
 import { raceFixtures } from './child.ts'
-import { rawExec } from './raw.ts'
+import { rawExec, rawRows } from './raw.ts'
 import { revision, seed } from './seed.ts'
 
 forEachStore('migrations and engine settings', (db) => {
@@ -71,6 +72,46 @@ forEachStore('migrations and engine settings', (db) => {
         schema: t.options.schema,
       })
     }
+  })
+
+  it('every unique index the migrations create is named in UNIQUE_KEYS with its table and columns', async () => {
+    const t = db()
+    let found: { name: string; table: string; columns: string[] }[]
+    if (t.engine === 'sqlite') {
+      const indexes = await rawRows(
+        t,
+        "select name, tbl_name as tbl from sqlite_master where type = 'index' and name like 'ux\\_%' escape '\\'",
+      )
+      found = []
+      for (const ix of indexes) {
+        const cols = await rawRows(t, `select name from pragma_index_info('${String(ix['name'])}')`)
+        found.push({
+          name: String(ix['name']),
+          table: String(ix['tbl']),
+          columns: cols.map((c) => String(c['name'])),
+        })
+      }
+    } else {
+      const indexes = await rawRows(
+        t,
+        `select indexname, tablename, indexdef from pg_indexes
+          where schemaname = '${t.options.schema ?? 'public'}' and indexname like 'ux\\_%'`,
+      )
+      found = indexes.map((ix) => ({
+        name: String(ix['indexname']),
+        table: String(ix['tablename']),
+        columns: (/\(([^)]*)\)/.exec(String(ix['indexdef']))?.[1] ?? '')
+          .split(',')
+          .map((c) => c.trim().replace(/"/g, '')),
+      }))
+    }
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name)
+    const declared = UNIQUE_KEYS.map((k) => ({
+      name: k.name,
+      table: k.table,
+      columns: [...k.columns],
+    }))
+    expect(found.sort(byName)).toEqual(declared.sort(byName))
   })
 
   it('the (scope, number) unique index backs the head check: a rewound head still cannot duplicate', async () => {

@@ -28,3 +28,25 @@ export async function rawExec(db: TestDatabase, text: string): Promise<void> {
     await client.end()
   }
 }
+
+/** Rows of `text` read past the store (SQLite file or the file's PostgreSQL schema). */
+export async function rawRows(db: TestDatabase, text: string): Promise<Record<string, unknown>[]> {
+  if (db.engine === 'sqlite') {
+    const raw = new BetterSqlite3(db.options.sqlitePath ?? '', { readonly: true })
+    try {
+      return raw.prepare(text).all() as Record<string, unknown>[]
+    } finally {
+      raw.close()
+    }
+  }
+  const client = new pg.Client({
+    connectionString: db.options.url,
+    options: `-c search_path=${db.options.schema ?? 'public'}`,
+  })
+  await client.connect()
+  try {
+    return (await client.query(text)).rows as Record<string, unknown>[]
+  } finally {
+    await client.end()
+  }
+}

@@ -71,6 +71,24 @@ export const UNIQUE_KEYS: readonly UniqueKey[] = [
     columns: ['token_hash'],
     message: 'a secret request with this token hash already exists',
   },
+  {
+    name: 'ux_sessions_secret',
+    table: 'sessions',
+    columns: ['secret_hash'],
+    message: 'a session with this secret hash already exists',
+  },
+  {
+    name: 'ux_sessions_refresh',
+    table: 'sessions',
+    columns: ['refresh_hash'],
+    message: 'a session with this refresh hash already exists',
+  },
+  {
+    name: 'ux_sso_identities_member',
+    table: 'sso_identities',
+    columns: ['workspace_id', 'issuer', 'member_id'],
+    message: 'this member is already bound to another identity of the provider',
+  },
 ]
 
 /** The CONFLICT error for a unique key, found by index name or by table and columns. */
