@@ -52,6 +52,19 @@ describe.each(ENGINES)('agent tokens on %s', (engine) => {
       expect(res.statusCode).toBe(403)
       expect(res.body).not.toContain(canary)
     }
+    // The refused reveal is on record, with its reason.
+    const audit = await ok<{ events: Array<Record<string, unknown>> }>(
+      t,
+      'GET',
+      '/v1/audit?action=vars.reveal',
+    )
+    expect(audit.events[0]).toMatchObject({
+      keys: ['DB_PASSWORD'],
+      outcome: 'denied',
+      requestId: tries[0]?.headers['x-request-id'],
+      detail: { reason: 'agent token' },
+    })
+    expect(JSON.stringify(audit.events)).not.toContain(canary)
   })
 
   it('cannot write secrets, secret-named keys, credential-like values, or replace secrets away', async () => {

@@ -136,7 +136,13 @@ describeApp('shared variables and reveal', (t) => {
       [who.memberId, ['STRIPE_KEY'], '127.0.0.1', 'success'],
       // A personal token acts as its member.
       [who.memberId, ['MODE'], '127.0.0.1', 'success'],
+      // The refused attempt is on record too, with why; a missing key is not.
+      [who.memberId, ['STRIPE_KEY'], '127.0.0.1', 'denied'],
     ])
+    expect(audit.events[2]).toMatchObject({
+      requestId: denied.headers['x-request-id'],
+      detail: { reason: 'not allowed to reveal secrets here', kind: 'secret' },
+    })
     expect(audit.events[0]).toMatchObject({
       requestId: res.headers['x-request-id'],
       detail: { kind: 'secret', revision: 2 },

@@ -1,7 +1,7 @@
-import { assertCan } from '../../core/actor.ts'
+import { assertCan, decide } from '../../core/actor.ts'
 import { mergeDocument, replaceDocument } from '../../core/dotenv/index.ts'
 import { AppError } from '../../core/errors.ts'
-import type { KeyKind, Store } from '../../storage/store.ts'
+import type { JsonValue, KeyKind, Store } from '../../storage/store.ts'
 import { appendAudit } from '../audit/audit-service.ts'
 import type { Clock, RequestContext } from '../context.ts'
 import type { DocState } from '../documents/document-state.ts'
@@ -209,9 +209,32 @@ export function createVariableService(deps: {
     }
   }
 
-  /** Returns one value in clear. Secrets need `secrets:reveal`; every reveal is audited. */
+  /**
+   * Returns one value in clear. Secrets need `secrets:reveal`; every reveal is audited, and so is
+   * every refused attempt (outcome `denied`, with the reason; an agent's before any lookup).
+   */
   async function reveal(target: Target, ctx: RequestContext, key: string) {
-    assertNotAgent(ctx, 'reveal values')
+    const audit = (outcome: 'success' | 'denied', detail: { [k: string]: JsonValue }) =>
+      store.transaction((tx) =>
+        appendAudit(
+          tx,
+          ctx,
+          {
+            workspaceId: target.scope.workspaceId,
+            projectId: target.scope.projectId,
+            environmentId: target.scope.environmentId,
+            action: 'vars.reveal',
+            keys: [key],
+            detail,
+            outcome,
+          },
+          clock.now(),
+        ),
+      )
+    if (ctx.actor.agent === true) {
+      await audit('denied', { reason: 'agent token' })
+      assertNotAgent(ctx, 'reveal values')
+    }
     const state: DocState = await documents.read(target.scope)
     // An add-on's variable (e.g. DATABASE_URL) is revealed under the same rules as the user's.
     const addon = state.addons.find((a) => a.vars.some((v) => v.key === key))
@@ -223,29 +246,19 @@ export function createVariableService(deps: {
       ])
     const kind = managed?.kind ?? state.meta.get(key)?.kind ?? 'config'
     if (kind === 'secret') {
-      assertCan(ctx.actor, 'secrets:reveal', {
+      const access = {
         workspaceId: target.project.workspaceId,
         projectId: target.project.id,
         ...(target.env === null
           ? {}
           : { environmentId: target.env.id, environmentSlug: target.env.slug }),
-      })
+      }
+      if (decide(ctx.actor, 'secrets:reveal', access) === 'FORBIDDEN')
+        await audit('denied', { reason: 'not allowed to reveal secrets here', kind })
+      assertCan(ctx.actor, 'secrets:reveal', access)
     }
-    await store.transaction((tx) =>
-      appendAudit(
-        tx,
-        ctx,
-        {
-          workspaceId: target.scope.workspaceId,
-          projectId: target.scope.projectId,
-          environmentId: target.scope.environmentId,
-          action: 'vars.reveal',
-          keys: [key],
-          detail: { kind, revision: state.revision, ...(addon ? { addon: addon.name } : {}) },
-        },
-        clock.now(),
-      ),
-    )
+    const detail = { kind, revision: state.revision, ...(addon ? { addon: addon.name } : {}) }
+    await audit('success', detail)
     return { key, value }
   }
 
