@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -75,7 +76,7 @@ function firstLine(child: ChildProcess): Promise<string> {
 }
 
 describe('tresor server (the real process)', () => {
-  it('prints one listening line with the chosen port, serves /healthz, drains on SIGTERM and exits 0', async () => {
+  it('prints one listening line, serves /healthz, puts the first owner token in a 0600 file (never on screen), drains on SIGTERM', async () => {
     const { child, exit } = run(['server', '--port', '0', '--data-dir', dataDir])
     const line = await firstLine(child)
     expect(line).toMatch(/^Tresor listening on http:\/\/127\.0\.0\.1:\d+$/)
@@ -87,11 +88,34 @@ describe('tresor server (the real process)', () => {
     expect(health.headers.get('x-request-id')).toMatch(/^req_/)
     const openapi = await fetch(`${url}/v1/openapi.json`)
     expect(((await openapi.json()) as { openapi: string }).openapi).toMatch(/^3\.1\./)
+    // First start without TRESOR_BOOTSTRAP_TOKEN: the owner token goes to a 0600 file, whose
+    // path (never the token) is printed; the token works as the owner's.
+    const tokenFile = join(dataDir, 'owner-token')
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600)
+    const ownerToken = readFileSync(tokenFile, 'utf8').trim()
+    expect(ownerToken).toMatch(/^tresor_pat_/)
+    const who = await fetch(`${url}/v1/whoami`, {
+      headers: { authorization: `Bearer ${ownerToken}` },
+    })
+    expect(((await who.json()) as { role: string }).role).toBe('owner')
     child.kill('SIGTERM')
     const result = await exit
     expect(result.code).toBe(0)
     expect(result.stdout).toBe(`${line}\n`)
     expect(result.stderr).toContain('"msg":"shutting down"')
+    expect(result.stderr).toContain(`First start: the owner token is in ${tokenFile} (mode 0600)`)
+    for (const out of [result.stdout, result.stderr]) {
+      expect(out).not.toContain(ownerToken)
+      expect(out).not.toContain(ownerToken.slice(-20))
+    }
+    // A second start keeps the token file and says nothing of it.
+    const again = run(['server', '--port', '0', '--data-dir', dataDir])
+    await firstLine(again.child)
+    again.child.kill('SIGTERM')
+    const second = await again.exit
+    expect(second.code).toBe(0)
+    expect(second.stderr).not.toContain('First start')
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(ownerToken)
   })
 
   it('exits 1 listing every bad setting on stderr, one per line', async () => {
