@@ -78,6 +78,40 @@ describeApp('token routes', (t) => {
     })
   })
 
+  it('records when a token was last used, at most once a minute', async () => {
+    const made = await mintToken(t(), { scopes: ['read'] })
+    const lastUsed = async () =>
+      (
+        await ok<{ tokens: Array<{ id: string; lastUsedAt: string | null }> }>(
+          t(),
+          'GET',
+          '/v1/tokens',
+        )
+      ).tokens.find((x) => x.id === made.id)?.lastUsedAt
+    expect(await lastUsed()).toBeNull()
+    const until = async (check: (v: string | null | undefined) => boolean) => {
+      for (let i = 0; i < 200 && !check(await lastUsed()); i++)
+        await new Promise((r) => setTimeout(r, 10))
+      return lastUsed()
+    }
+    await ok(t(), 'GET', '/v1/whoami', { token: made.token })
+    const first = await until((v) => typeof v === 'string')
+    expect(Math.abs(Date.parse(first ?? '') - Date.now())).toBeLessThan(60_000)
+    // Used again within the minute: the stamp stays (no write per request).
+    await ok(t(), 'GET', '/v1/whoami', { token: made.token })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(await lastUsed()).toBe(first)
+    // Two minutes later (the services' clock moved), the next use stamps it again.
+    t().clock.offsetMs += 120_000
+    try {
+      await ok(t(), 'GET', '/v1/whoami', { token: made.token })
+      const second = await until((v) => v !== first)
+      expect(Date.parse(second ?? '') - Date.parse(first ?? '')).toBeGreaterThanOrEqual(120_000)
+    } finally {
+      t().clock.offsetMs -= 120_000
+    }
+  })
+
   it('revokes a token: it stops working at once and the list shows when', async () => {
     const made = await mintToken(t(), { scopes: ['read'] })
     expect((await call(t(), 'GET', '/v1/whoami', { token: made.token })).statusCode).toBe(200)
