@@ -20,6 +20,7 @@ export {
   type WrappedKey,
 } from './envelope.ts'
 export { loadOrCreateKeyFile, ROOT_KEY_FILE, type KeyFile } from './kek/key-file.ts'
+export { guardKeyFileWraps } from './kek/key-file-guard.ts'
 export {
   loadExistingKeyFile,
   loadPreviousKeyFile,

@@ -8,6 +8,7 @@ import {
   createKeyring,
   createMultiKeyProvider,
   createStaticKeyProvider,
+  guardKeyFileWraps,
   loadOrCreateKeyFile,
   loadPreviousKeyFile,
   type KeyProvider,
@@ -114,10 +115,12 @@ async function rootKeyProvider(config: WireConfig): Promise<KeyProvider> {
   }
   const current = (await loadOrCreateKeyFile(config.dataDir)).provider
   const fromFile = await loadPreviousKeyFile(config.dataDir)
-  return createMultiKeyProvider(
+  const provider = createMultiKeyProvider(
     current,
     fromFile === undefined ? previous : [fromFile, ...previous],
   )
+  // keys:rotate-root may replace the file while this server runs: never wrap with a stale key.
+  return guardKeyFileWraps(provider, config.dataDir)
 }
 
 /** Store options beyond the config: tests and benchmarks give each run its own schema. */

@@ -69,6 +69,7 @@ describe('login, whoami, logout', () => {
     expect(Object.keys(body).sort()).toEqual([
       'actor',
       'memberId',
+      'revealProduction',
       'role',
       'scopes',
       'tokenId',

@@ -68,6 +68,13 @@ describe('tresor keys:rotate-root (key-file mode)', { timeout: 60_000 }, () => {
       (await server.call('PUT', VARS, { key: 'AFTER', value: '1', kind: 'config' })).status,
     ).toBe(200)
     expect((await server.call('POST', `${VARS}/TOKEN/reveal`)).json['value']).toBe(secret)
+    // But it must not wrap a new data key with the old root key, which the next rotation removes
+    // from disk: it refuses, changing nothing, until restarted.
+    const keysBefore = (await server.call('GET', '/v1/admin/keys')).json
+    const rotate = await server.call('POST', '/v1/admin/keys/rotate-data-key', {})
+    expect([rotate.status, rotate.json['code']]).toEqual([503, 'UNAVAILABLE'])
+    expect(String(rotate.json['detail'])).toContain('restart the server before it wraps new keys')
+    expect((await server.call('GET', '/v1/admin/keys')).json).toEqual(keysBefore)
   })
 
   it('values written before the rotation read back with only the new key', async () => {

@@ -97,6 +97,10 @@ export const whoami: Verb = async (ctx) => {
         ['workspace', me.workspaceId],
         ['token', me.tokenId],
         ['scopes', me.scopes.join(' ')],
+        // Only a developer's production reveals depend on the member grant.
+        ...(me.role === 'developer'
+          ? [['production reveals', me.revealProduction ? 'granted' : 'not granted']]
+          : []),
       ],
     },
   }
