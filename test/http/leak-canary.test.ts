@@ -5,9 +5,17 @@
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { call, ok, type CallOptions } from './helpers/app.ts'
-import { describeApp, newProject, TEXT, type TestProject } from './helpers/fixtures.ts'
+import { open, until, type Stream } from './helpers/event-stream.ts'
+import {
+  describeApp,
+  memberToken,
+  mintToken,
+  newProject,
+  TEXT,
+  type TestProject,
+} from './helpers/fixtures.ts'
 import { sampleOf, urlOf } from './helpers/route-samples.ts'
 
 // `+`, `/` and `=` make it an impossible key, so no error may name it as one.
@@ -23,9 +31,16 @@ describeApp(
       bodies.push({ what, status: res.statusCode, body: res.body })
       return res
     }
+    // The event stream, open while the canary goes through every route.
+    let stream: Stream | undefined
     beforeAll(async () => {
       p = await newProject(t(), 'leak')
+      await t().app.listen({ host: '127.0.0.1', port: 0 })
+      const address = t().app.server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      stream = await open(`http://127.0.0.1:${port}/v1/events`, t().ownerToken)
     })
+    afterAll(() => stream?.close())
 
     it('accepts the canary as a secret through every write route', async () => {
       const env = `/v1/projects/${p.slug}/environments/production`
@@ -118,6 +133,19 @@ describeApp(
           404,
         ],
       ]
+      // Refused reveals (recorded in the audit log) and a developer without the production grant
+      // reading a release's values.
+      const reader = await mintToken(t(), { scopes: ['read'] })
+      const dev = await ok<{ id: string }>(t(), 'POST', '/v1/members', {
+        body: { email: 'leak-dev@example.com', role: 'developer' },
+        status: 201,
+      })
+      const devToken = await memberToken(t(), dev.id, ['read', 'deploy', 'secrets:reveal'])
+      errors.push(
+        ['denied reveal', 'POST', `${env}/vars/LEAK_3/reveal`, { token: reader.token }, 403],
+        ['ungranted reveal', 'POST', `${env}/vars/LEAK_1/reveal`, { token: devToken.token }, 403],
+        ['ungranted env', 'GET', `${env}/releases/latest/env`, { token: devToken.token }, 403],
+      )
       for (const [what, method, url, options, status] of errors) {
         const res = await send(what, method, url, options)
         expect([what, res.statusCode]).toEqual([what, status])
@@ -161,6 +189,11 @@ describeApp(
       const rows = await t().sql('select * from audit_events')
       expect(rows.length).toBeGreaterThan(10)
       expect(JSON.stringify(rows)).not.toContain(CANARY)
+      expect(rows.filter((r) => r['outcome'] === 'denied').length).toBeGreaterThanOrEqual(2)
+      // The event stream heard every write, by key name only.
+      await until(() => (stream?.text() ?? '').includes('LEAK_3'))
+      expect(stream?.text()).toContain('event: variables.changed')
+      expect(stream?.text()).not.toContain(CANARY)
       const log = t().logs.join('')
       expect(log).toContain('"level":20') // debug lines were captured
       expect(log).toContain('request refused')
