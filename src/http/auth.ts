@@ -97,7 +97,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const token = BEARER.exec(header)?.[1]
     if (token !== undefined && isSessionSecret(token)) {
       const auth = await deps.authenticateSession?.(token)
-      if (auth === undefined) throw new AppError('UNAUTHENTICATED', UNAUTHENTICATED)
+      if (auth === undefined) {
+        // A presented bearer is counted like a bad token: the prefix must not open a path of
+        // unlimited lookups. (A stale browser cookie is not: see authenticateByCookie.)
+        limiter.recordFailure(request.ip)
+        throw new AppError('UNAUTHENTICATED', UNAUTHENTICATED)
+      }
       request.actor = auth.actor
       request.tresorSession = { ...auth, via: 'bearer' }
       request.recheckCaller = sessionRecheck(deps, token)

@@ -54,3 +54,13 @@ it('records each failed authentication in the audit log with its address, never 
   )
   expect(JSON.stringify(rows)).not.toContain('guess')
 })
+
+it('counts bad session bearers (tresor_ses_…) like bad tokens', async () => {
+  const from = '192.0.2.44'
+  for (let i = 0; i < 5; i++) {
+    const res = await attempt(`tresor_ses_${'x'.repeat(42)}${i}`, from)
+    expectProblem(res, 401, 'UNAUTHENTICATED')
+  }
+  expectProblem(await attempt(`tresor_ses_${'y'.repeat(43)}`, from), 429, 'RATE_LIMITED')
+  expectProblem(await attempt(t.ownerToken, from), 429, 'RATE_LIMITED')
+})
