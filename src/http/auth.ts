@@ -36,7 +36,10 @@ declare module 'fastify' {
 export type Authenticate = (token: string, ip: string) => Promise<Actor | undefined>
 
 /** Looks a session secret up (cookie or bearer); `undefined` when it no longer works. */
-export type AuthenticateSession = (secret: string) => Promise<SessionAuth | undefined>
+export type AuthenticateSession = (
+  secret: string,
+  options?: { touch?: boolean },
+) => Promise<SessionAuth | undefined>
 
 export interface AuthDeps {
   authenticate: Authenticate
@@ -137,8 +140,9 @@ async function authenticateByCookie(request: FastifyRequest, deps: AuthDeps): Pr
   request.recheckCaller = sessionRecheck(deps, secret ?? '')
 }
 
+// A recheck is not activity: it must not keep an unattended session from its idle timeout.
 const sessionRecheck = (deps: AuthDeps, secret: string) => async () =>
-  (await deps.authenticateSession?.(secret))?.actor
+  (await deps.authenticateSession?.(secret, { touch: false }))?.actor
 
 /** The actor of an authenticated route's request (throws on a public route, by design). */
 export function actorOf(request: FastifyRequest): Actor {

@@ -129,4 +129,48 @@ describe('session end', () => {
     expect(reasons).toEqual(expect.arrayContaining(['idle', 'expired']))
     expect((await w.call('PATCH', '/v1/settings/sessions', { idleTimeout: '5s' })).status).toBe(400)
   })
+
+  it('an open event stream does not keep a session from its idle timeout, and ends with it', async () => {
+    const set = await w.call('PATCH', '/v1/settings/sessions', {
+      sessionLifetime: '12h',
+      idleTimeout: '20m',
+    })
+    expect(set.status).toBe(200)
+    expect((await w.call('POST', '/v1/projects', { slug: 'idle-stream' })).status).toBe(201)
+    const { secret } = await signIn()
+    const stream = await fetch(`${w.url}/v1/events`, {
+      headers: { cookie: `tresor_session=${secret}` },
+    })
+    expect(stream.status).toBe(200)
+    const reader = stream.body!.getReader()
+    let text = ''
+    let ended = false
+    void (async () => {
+      for (;;) {
+        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }))
+        if (done) return void (ended = true)
+        text += new TextDecoder().decode(value)
+      }
+    })()
+    const change = async (key: string) => {
+      // Past the stream's recheck interval (1 s of real time), then a write it hears of.
+      await new Promise((r) => setTimeout(r, 1100))
+      const url = '/v1/projects/idle-stream/environments/staging/vars'
+      expect((await w.call('PUT', url, { key, value: 'v', kind: 'config' })).status).toBe(200)
+    }
+    const until = async (check: () => boolean) => {
+      for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10))
+      expect(check()).toBe(true)
+    }
+    w.clock.offsetMs += 15 * 60_000
+    await change('FIRST')
+    await until(() => text.includes('FIRST'))
+    // 25 minutes after sign-in, with no request but the stream's own rechecks: idle.
+    w.clock.offsetMs += 10 * 60_000
+    await change('SECOND')
+    await until(() => ended)
+    expect(text).not.toContain('SECOND')
+    expect((await w.call('GET', '/v1/whoami', undefined, { cookie: secret })).status).toBe(401)
+    expect((await audit('session.end')).map((e) => e.detail.reason)).toContain('idle')
+  })
 })

@@ -157,7 +157,14 @@ export function createSessionService(deps: {
   }
 
   /** Session secret (cookie or CLI bearer) → actor; undefined when it no longer works. */
-  async function authenticate(secret: string): Promise<SessionAuth | undefined> {
+  /**
+   * The session of `secret` as it is now. `touch: false` checks without counting as activity
+   * (an open event stream rechecking its caller must not keep an unattended session alive).
+   */
+  async function authenticate(
+    secret: string,
+    options: { touch?: boolean } = {},
+  ): Promise<SessionAuth | undefined> {
     if (!isSessionSecret(secret)) return undefined
     const hash = hashSessionSecret(pepper, secret)
     const row = await store.sessions.getBySecretHash(hash)
@@ -176,7 +183,7 @@ export function createSessionService(deps: {
     if (row.kind === 'sso' && row.idpRefreshAt !== null && row.idpRefreshAt <= iso) {
       if (!(await refreshOnce(row))) return undefined
     }
-    if (now.getTime() - Date.parse(row.lastSeenAt) > TOUCH_EVERY_MS)
+    if (options.touch !== false && now.getTime() - Date.parse(row.lastSeenAt) > TOUCH_EVERY_MS)
       await store.transaction((tx) => tx.sessions.touch(row.id, iso))
     return { actor, session: row, csrf: csrfTokenOf(pepper, secret) }
   }
