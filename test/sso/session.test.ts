@@ -147,9 +147,9 @@ describe('session end', () => {
     let ended = false
     void (async () => {
       for (;;) {
-        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }))
-        if (done) return void (ended = true)
-        text += new TextDecoder().decode(value)
+        const chunk = await reader.read().catch(() => undefined)
+        if (chunk === undefined || chunk.done) return void (ended = true)
+        text += new TextDecoder().decode(chunk.value)
       }
     })()
     const change = async (key: string) => {
