@@ -149,7 +149,7 @@ describe('session end', () => {
       for (;;) {
         const chunk = await reader.read().catch(() => undefined)
         if (chunk === undefined || chunk.done) return void (ended = true)
-        text += new TextDecoder().decode(chunk.value)
+        text += new TextDecoder().decode(chunk.value as Uint8Array)
       }
     })()
     const change = async (key: string) => {
