@@ -64,6 +64,12 @@ export interface Flags {
   dropDatabase?: boolean
   // login
   sso?: boolean
+  // members
+  role?: string
+  revealProduction?: boolean
+  noRevealProduction?: boolean
+  disable?: boolean
+  enable?: boolean
 }
 
 /** One table of data: a header and rows of cells (plain text; output.ts escapes and pads). */

@@ -141,3 +141,75 @@ describe('audit', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true })
   })
 })
+
+describe('members', () => {
+  it('adds a developer, grants and withdraws production reveals, disables them', async () => {
+    const add = await cli.tresor(['members:add', 'Dev@Example.com', '--role', 'developer'])
+    expect(add.code).toBe(0)
+    const id = /^Added dev@example\.com \((mem_[0-9a-z]{16})\) as developer\.\n$/.exec(
+      add.stderr,
+    )?.[1]
+    expect(id).toBeDefined()
+    const listed = await cli.tresor(['members', '--json'])
+    const members = (JSON.parse(listed.stdout) as { members: Array<Record<string, unknown>> })
+      .members
+    expect(members.find((m) => m['id'] === id)).toMatchObject({
+      email: 'dev@example.com',
+      role: 'developer',
+      disabled: false,
+      revealProduction: false,
+    })
+    const table = await cli.tresor(['members'])
+    expect(table.stdout).toMatch(
+      new RegExp(`^${id}\\tdev@example\\.com\\t\\S+\\tdeveloper\\tno\\tactive$`, 'm'),
+    )
+    const grant = await cli.tresor(['members:update', id ?? '', '--reveal-production'])
+    expect([grant.code, grant.stderr]).toEqual([
+      0,
+      `Updated dev@example.com (${id}): developer, active, production reveals granted.\n`,
+    ])
+    expect((await cli.tresor(['members'])).stdout).toMatch(
+      new RegExp(`^${id}\\t.*\\tdeveloper\\tgranted\\tactive$`, 'm'),
+    )
+    const off = await cli.tresor([
+      'members:update',
+      id ?? '',
+      '--no-reveal-production',
+      '--disable',
+    ])
+    expect([off.code, off.stderr]).toEqual([
+      0,
+      `Updated dev@example.com (${id}): developer, disabled, production reveals not granted.\n`,
+    ])
+    const trusted = await cli.tresor([
+      'members:add',
+      'lead@example.com',
+      '--role',
+      'developer',
+      '--reveal-production',
+      '--json',
+    ])
+    expect(JSON.parse(trusted.stdout)).toMatchObject({ role: 'developer', revealProduction: true })
+  })
+
+  it('checks roles and changes before calling the server; the server checks the email', async () => {
+    const [noRole, badRole, nothing, both] = await Promise.all([
+      cli.tresor(['members:add', 'x@example.com']),
+      cli.tresor(['members:add', 'x@example.com', '--role', 'owner']),
+      cli.tresor(['members:update', 'mem_0123456789abcdef']),
+      cli.tresor(['members:update', 'mem_0123456789abcdef', '--disable', '--enable']),
+    ])
+    expect([noRole.code, noRole.stderr]).toEqual([
+      2,
+      expect.stringContaining('error: give the member a --role (admin, developer, viewer)\n'),
+    ])
+    expect(badRole.stderr).toContain(
+      'error: unknown role owner; a member is one of admin, developer, viewer\n',
+    )
+    expect([nothing.code, both.code]).toEqual([2, 2])
+    expect(nothing.stderr).toContain('error: nothing to change')
+    const bad = await cli.tresor(['members:add', 'not-an-email', '--role', 'viewer'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/^VALIDATION_FAILED: /)
+  })
+})

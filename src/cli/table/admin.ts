@@ -54,6 +54,50 @@ export const ADMIN_VERBS: VerbSpec[] = [
     load: async () => (await import('../commands/tokens.ts')).tokensRevoke,
   },
   {
+    name: 'members',
+    group,
+    summary: "list the workspace's members: role, status, production-reveal grant",
+    examples: ['tresor members', 'tresor members --json'],
+    load: async () => (await import('../commands/members.ts')).members,
+  },
+  {
+    name: 'members:add',
+    group,
+    summary: 'add a member with a role (admin, developer or viewer)',
+    args: ['<email>'],
+    options: [
+      { flags: '--role <role>', description: 'admin, developer or viewer (required)' },
+      { flags: '--name <name>', description: 'display name (default: the email)' },
+      {
+        flags: '--reveal-production',
+        description: 'a developer may reveal production secrets (with a secrets:reveal token)',
+      },
+    ],
+    examples: [
+      'tresor members:add dev@example.com --role developer',
+      'tresor members:add lead@example.com --role developer --reveal-production',
+    ],
+    load: async () => (await import('../commands/members.ts')).membersAdd,
+  },
+  {
+    name: 'members:update',
+    group,
+    summary: "change a member's role, disable or enable them, grant or withdraw production reveals",
+    args: ['<id>'],
+    options: [
+      { flags: '--role <role>', description: 'admin, developer or viewer' },
+      { flags: '--disable', description: 'their tokens and sessions stop working' },
+      { flags: '--enable', description: 'undo --disable' },
+      { flags: '--reveal-production', description: 'grant a developer production reveals' },
+      { flags: '--no-reveal-production', description: 'withdraw that grant' },
+    ],
+    examples: [
+      'tresor members:update mem_0123456789abcdef --reveal-production',
+      'tresor members:update mem_0123456789abcdef --role viewer --no-reveal-production',
+    ],
+    load: async () => (await import('../commands/members.ts')).membersUpdate,
+  },
+  {
     name: 'audit',
     group,
     summary: 'show the audit log (newest first), or --verify its hash chain',
