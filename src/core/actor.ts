@@ -62,13 +62,18 @@ function isProduction(target: Target | undefined): boolean {
   return (target?.environmentSlug ?? PRODUCTION) === PRODUCTION
 }
 
-// Revealing always needs the secrets:reveal scope on the token (PRODUCT.md §2.3). In production a
-// developer also needs the grant an owner or admin gives the member, and the scope by name: a
-// developer's own session or a token they mint carries the role's scopes, never the grant.
+// In production a developer needs the grant an owner or admin gives the member: a developer's
+// own session or a token they mint carries the role's scopes, never the grant.
+const lacksProductionGrant = (actor: Actor, target: Target | undefined): boolean =>
+  actor.role === 'developer' && actor.revealProduction !== true && isProduction(target)
+
+// Revealing always needs the secrets:reveal scope on the token (PRODUCT.md §2.3); a developer's
+// token must carry it by name for production, elsewhere the admin scope implies it as well.
 function memberMayReveal(actor: Actor, target: Target | undefined): boolean {
   if (actor.role === 'viewer' || actor.role === undefined) return false
+  if (lacksProductionGrant(actor, target)) return false
   if (actor.role === 'developer' && isProduction(target)) {
-    return actor.revealProduction === true && actor.scopes.includes('secrets:reveal')
+    return actor.scopes.includes('secrets:reveal')
   }
   return scopeAllows(actor.scopes, 'secrets:reveal')
 }
@@ -113,8 +118,7 @@ export function decide(actor: Actor, action: Action, target?: Target): Decision 
 export function decideDeployedSecrets(actor: Actor, target: Target): Decision {
   const decision = decide(actor, 'deploy', target)
   if (decision !== 'allow' || actor.kind !== 'member') return decision
-  const ungranted = actor.role === 'developer' && actor.revealProduction !== true
-  return ungranted && isProduction(target) ? 'FORBIDDEN' : 'allow'
+  return lacksProductionGrant(actor, target) ? 'FORBIDDEN' : 'allow'
 }
 
 /** True when `decide` allows the action. */
