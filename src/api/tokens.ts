@@ -41,15 +41,15 @@ export const TokenListSchema = z.object({ tokens: z.array(TokenInfoSchema) })
 
 export const RoleSchema = z.enum(['owner', 'admin', 'developer', 'viewer'])
 
+const REVEAL_PRODUCTION = 'A developer may reveal production secrets (granted by an owner or admin)'
+
 export const MemberSchema = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string(),
   role: RoleSchema,
   disabled: z.boolean(),
-  revealProduction: z
-    .boolean()
-    .describe('A developer may reveal production secrets (granted by an owner or admin)'),
+  revealProduction: z.boolean().describe(REVEAL_PRODUCTION),
   createdAt: z.string(),
 })
 
@@ -59,19 +59,13 @@ export const CreateMemberBodySchema = z.object({
   email: z.email(),
   name: z.string().min(1).max(200).optional(),
   role: RoleSchema.exclude(['owner']),
-  revealProduction: z
-    .boolean()
-    .optional()
-    .describe('A developer may reveal production secrets (granted by an owner or admin)'),
+  revealProduction: z.boolean().optional().describe(REVEAL_PRODUCTION),
 })
 
 export const UpdateMemberBodySchema = z.object({
   role: RoleSchema.exclude(['owner']).optional(),
   disabled: z.boolean().optional(),
-  revealProduction: z
-    .boolean()
-    .optional()
-    .describe('A developer may reveal production secrets (granted by an owner or admin)'),
+  revealProduction: z.boolean().optional().describe(REVEAL_PRODUCTION),
 })
 
 export const WhoamiSchema = z.object({

@@ -1,12 +1,15 @@
+import { ROLES as ALL_ROLES, type Role } from '../../core/actor.ts'
 import { UsageError } from '../errors.ts'
 import type { Verb, VerbContext } from '../spec.ts'
 
-const ROLES = ['admin', 'developer', 'viewer'] as const
-type AssignableRole = (typeof ROLES)[number]
+// A workspace has one owner, made at its first start: members get any other role.
+type AssignableRole = Exclude<Role, 'owner'>
+const ROLES = ALL_ROLES.filter((r): r is AssignableRole => r !== 'owner')
 
 function roleOf(value: string | undefined): AssignableRole | undefined {
   if (value === undefined) return undefined
-  if ((ROLES as readonly string[]).includes(value)) return value as AssignableRole
+  const role = ROLES.find((r) => r === value)
+  if (role !== undefined) return role
   throw new UsageError(`unknown role ${value}; a member is one of ${ROLES.join(', ')}`)
 }
 

@@ -156,10 +156,10 @@ export function createSessionService(deps: {
     })
   }
 
-  /** Session secret (cookie or CLI bearer) → actor; undefined when it no longer works. */
   /**
-   * The session of `secret` as it is now. `touch: false` checks without counting as activity
-   * (an open event stream rechecking its caller must not keep an unattended session alive).
+   * Session secret (cookie or CLI bearer) → actor; undefined when it no longer works.
+   * `touch: false` checks without counting as activity (an open event stream rechecking its
+   * caller must not keep an unattended session alive).
    */
   async function authenticate(
     secret: string,
